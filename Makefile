@@ -1,0 +1,36 @@
+# The two commands a new user needs: `make run` and `make test`.
+# uv is installed into .tools/ from PyPI and told to use this machine's Python, never to download one.
+PYTHON ?= python3
+UV := .tools/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(shell command -v $(PYTHON))
+
+.PHONY: install run test lint bench-events compose clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==0.13.9"
+
+.venv/.synced: $(UV) pyproject.toml uv.lock $(wildcard */pyproject.toml */*/pyproject.toml)
+	$(UV) sync --frozen --all-packages
+	touch $@
+
+install: .venv/.synced
+
+run: install
+	.venv/bin/bookshare dev
+
+test: install
+	.venv/bin/python -m pytest
+
+lint: install
+	.venv/bin/ruff check .
+
+compose: install
+	.venv/bin/bookshare compose
+
+bench-events: install
+	.venv/bin/python bench/events_throughput.py
+
+clean:
+	rm -rf .venv .tools .data
