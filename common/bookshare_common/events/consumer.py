@@ -1,0 +1,84 @@
+"""Consumers: one handler per event name, applied once (inbox), acknowledged only after commit."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
+
+import structlog
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bookshare_common.db import Database
+from bookshare_common.events import schemas
+from bookshare_common.events.envelope import Envelope, EventError
+from bookshare_common.events.tables import inbox
+from bookshare_common.events.transport import Delivery, Transport
+
+log = structlog.get_logger(__name__)
+
+Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
+
+
+async def record_in_inbox(session: AsyncSession, envelope: Envelope) -> bool:
+    """Record the event id; False when it was already there (the event was applied before)."""
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    result = await session.execute(
+        dialect.insert(inbox)
+        .values(event_id=envelope.id, event=envelope.event, source=envelope.source, received_at=datetime.now(UTC))
+        .on_conflict_do_nothing(index_elements=["event_id"])
+    )
+    return result.rowcount == 1
+
+
+class Consumer:
+    def __init__(self, service: str, db: Database, transport: Transport, handlers: Mapping[str, Handler], *,
+                 max_attempts: int = 5, retry_delay: float = 0.2, prefetch: int = 32) -> None:
+        self.service = service
+        self._db = db
+        self._transport = transport
+        self._handlers = dict(handlers)
+        self._max_attempts = max_attempts
+        self._retry_delay = retry_delay
+        self._prefetch = prefetch
+
+    async def start(self) -> None:
+        if self._handlers:
+            await self._transport.consume(self.service, self._handlers, self.on_message, prefetch=self._prefetch)
+
+    async def on_message(self, delivery: Delivery) -> None:
+        try:
+            envelope = Envelope.from_json(delivery.body)
+            schemas.validate(envelope.event, envelope.data)
+            handler = self._handlers.get(envelope.event)
+            if handler is None:
+                raise EventError(f"{self.service} has no handler for {envelope.event!r}")
+        except EventError as exc:
+            log.warning("dead-lettering an invalid message", service=self.service,
+                        message_id=delivery.message_id, reason=str(exc))
+            await delivery.dead_letter(str(exc))
+            return
+        error: Exception | None = None
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                await self._apply(envelope, handler)
+                error = None
+                break
+            except Exception as exc:  # noqa: BLE001 - retried, then dead-lettered
+                error = exc
+                log.warning("handler failed", service=self.service, event=envelope.event, event_id=envelope.id,
+                            attempt=attempt, error=f"{type(exc).__name__}: {exc}")
+                if attempt < self._max_attempts:
+                    await asyncio.sleep(self._retry_delay * 2 ** (attempt - 1))
+        if error is not None:
+            await delivery.dead_letter(f"handler failed {self._max_attempts} times: {type(error).__name__}: {error}")
+            return
+        await delivery.ack()  # only now: the change and the inbox row are committed
+
+    async def _apply(self, envelope: Envelope, handler: Handler) -> None:
+        async with self._db.transaction() as session:
+            if await record_in_inbox(session, envelope):
+                await handler(session, envelope)
+            else:
+                log.info("duplicate event ignored", service=self.service, event=envelope.event, event_id=envelope.id)

@@ -1,0 +1,52 @@
+"""Alembic, driven from code: each service's migrations run on start against its async engine.
+
+A service's `env.py` is just `run_env(target_metadata=metadata)`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+def _config(script_location: Path, connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(script_location))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+async def upgrade(engine: AsyncEngine, script_location: Path, revision: str = "head") -> None:
+    def run(connection: Connection) -> None:
+        command.upgrade(_config(script_location, connection), revision)
+
+    async with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            # Replicas of a service may start together: one migrates, the others wait for it.
+            await conn.exec_driver_sql("SELECT pg_advisory_xact_lock(726373)")
+        await conn.run_sync(run)
+
+
+def run_env(target_metadata: MetaData) -> None:
+    """The body of every service's alembic env.py."""
+    connection: Connection | None = context.config.attributes.get("connection")
+    if connection is None:
+        # Offline mode (`alembic upgrade --sql`) or a plain alembic CLI call without our runner.
+        context.configure(url=context.config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
+                          literal_binds=True, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()

@@ -1,0 +1,2 @@
+# Shared fixtures for every package's tests: real PostgreSQL/RabbitMQ helpers, gateway credentials.
+pytest_plugins = ["bookshare_common.testing"]
