@@ -1,0 +1,344 @@
+"""Reading one subgraph's SDL into the composition model, with federation directives resolved."""
+
+from __future__ import annotations
+
+from graphql import GraphQLSyntaxError, parse
+from graphql.language import (
+    BooleanValueNode,
+    DirectiveDefinitionNode,
+    DirectiveNode,
+    EnumTypeDefinitionNode,
+    EnumTypeExtensionNode,
+    EnumValueNode,
+    FieldDefinitionNode,
+    InputObjectTypeDefinitionNode,
+    InputObjectTypeExtensionNode,
+    InputValueDefinitionNode,
+    InterfaceTypeDefinitionNode,
+    InterfaceTypeExtensionNode,
+    ListValueNode,
+    ObjectTypeDefinitionNode,
+    ObjectTypeExtensionNode,
+    ScalarTypeDefinitionNode,
+    ScalarTypeExtensionNode,
+    SchemaDefinitionNode,
+    SchemaExtensionNode,
+    StringValueNode,
+    TypeDefinitionNode,
+    TypeExtensionNode,
+    UnionTypeDefinitionNode,
+    UnionTypeExtensionNode,
+    ValueNode,
+)
+
+from .errors import CompositionError, SubgraphErrors
+from .links import FederationLink, resolve_links
+from .model import (
+    ENUM,
+    INPUT_OBJECT,
+    INTERFACE,
+    OBJECT,
+    SCALAR,
+    UNION,
+    AppliedDirective,
+    Argument,
+    EnumValue,
+    Field,
+    Key,
+    Subgraph,
+    TypeDef,
+)
+from .typerefs import named_type, print_type
+
+ROOT_NAMES = {"query": "Query", "mutation": "Mutation", "subscription": "Subscription"}
+# Federation plumbing that never reaches the supergraph.
+FEDERATION_TYPES = {"_Any", "_Entity", "_Service", "_FieldSet", "_Entities"}
+FEDERATION_ROOT_FIELDS = {"_service", "_entities"}
+# Directives composition carries into the supergraph.
+CARRIED_DIRECTIVES = ("tag", "inaccessible", "authenticated", "requiresScopes", "policy")
+BUILT_IN_DIRECTIVES = {"deprecated", "specifiedBy", "oneOf", "include", "skip"}
+BUILT_IN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
+
+_KINDS: dict[type, str] = {
+    ObjectTypeDefinitionNode: OBJECT,
+    ObjectTypeExtensionNode: OBJECT,
+    InterfaceTypeDefinitionNode: INTERFACE,
+    InterfaceTypeExtensionNode: INTERFACE,
+    UnionTypeDefinitionNode: UNION,
+    UnionTypeExtensionNode: UNION,
+    EnumTypeDefinitionNode: ENUM,
+    EnumTypeExtensionNode: ENUM,
+    InputObjectTypeDefinitionNode: INPUT_OBJECT,
+    InputObjectTypeExtensionNode: INPUT_OBJECT,
+    ScalarTypeDefinitionNode: SCALAR,
+    ScalarTypeExtensionNode: SCALAR,
+}
+
+
+def field_set_argument(value: ValueNode | None) -> str | None:
+    """`fields:` is a string; Federation 1 subgraphs also wrote it as an enum value or a list of strings."""
+    if isinstance(value, StringValueNode):
+        return value.value
+    if isinstance(value, EnumValueNode):
+        return value.value
+    if isinstance(value, ListValueNode) and all(isinstance(v, StringValueNode) for v in value.values):
+        return " ".join(v.value for v in value.values)  # type: ignore[union-attr]
+    return None
+
+
+class _Reader:
+    def __init__(self, name: str, url: str, link: FederationLink) -> None:
+        self.name = name
+        self.link = link
+        self.errors: list[CompositionError] = list(link.errors)
+        self.subgraph = Subgraph(name=name, url=url, fed2=link.fed2, version=link.version)
+        self.renames: dict[str, str] = {}
+        for canonical in CARRIED_DIRECTIVES:
+            local = link.local_name(canonical)
+            if local is not None:
+                self.subgraph.directive_names[canonical] = local
+
+    def error(self, code: str, message: str, type_name: str | None = None, field: str | None = None) -> None:
+        self.errors.append(
+            CompositionError(code, f"[{self.name}] {message}", subgraph=self.name, type=type_name, field=field)
+        )
+
+    def canonical(self, directive: DirectiveNode) -> str | None:
+        return self.link.names.get(directive.name.value)
+
+    def rename(self, type_name: str) -> str:
+        return self.renames.get(type_name, type_name)
+
+    def carried(self, directives: tuple[DirectiveNode, ...] | None) -> list[AppliedDirective]:
+        carried = []
+        for directive in directives or ():
+            canonical = self.canonical(directive)
+            if canonical in CARRIED_DIRECTIVES:
+                args = {a.name.value: a.value for a in directive.arguments or ()}
+                carried.append(AppliedDirective(canonical, args))
+        return carried
+
+    def read_roots(self, definitions: list) -> None:
+        for node in definitions:
+            if isinstance(node, SchemaDefinitionNode | SchemaExtensionNode):
+                for op in node.operation_types or ():
+                    operation = op.operation.value
+                    local = op.type.name.value
+                    self.renames[local] = ROOT_NAMES[operation]
+        for operation, name in ROOT_NAMES.items():
+            self.subgraph.root_types[operation] = name
+        # a type named like a root but used for another root would be ambiguous; keep it simple and rename
+
+    def skip_type(self, name: str) -> bool:
+        if name in FEDERATION_TYPES or name.startswith(("link__", "federation__")):
+            return True
+        return self.link.fed2 and name == "FieldSet"
+
+    def read(self, sdl: str) -> Subgraph:
+        try:
+            document = parse(sdl)
+        except GraphQLSyntaxError as exc:
+            self.error("INVALID_GRAPHQL", f"Invalid SDL: {exc.message}")
+            raise SubgraphErrors(self.errors) from exc
+        definitions = list(document.definitions)
+        self.read_roots(definitions)
+        for node in definitions:
+            if isinstance(node, TypeDefinitionNode | TypeExtensionNode):
+                self.read_type(node)
+        types = self.subgraph.types
+        # drop root types declared but left empty by removing the federation fields
+        for root in ROOT_NAMES.values():
+            if root in types and not types[root].fields and root != "Query":
+                del types[root]
+        # Every subgraph has a Query root (its `_service` field lives there)
+        if "Query" not in types:
+            types["Query"] = TypeDef(kind=OBJECT, name="Query", has_definition=True)
+        self.check_references()
+        self.check_directives(definitions)
+        if self.errors:
+            raise SubgraphErrors(self.errors)
+        return self.subgraph
+
+    def read_type(self, node: TypeDefinitionNode | TypeExtensionNode) -> None:
+        name = self.rename(node.name.value)
+        if self.skip_type(name):
+            return
+        kind = _KINDS.get(type(node))
+        if kind is None:
+            return
+        is_extension = isinstance(node, TypeExtensionNode)
+        typedef = self.subgraph.types.get(name)
+        if typedef is None:
+            typedef = self.subgraph.types[name] = TypeDef(kind=kind, name=name)
+        elif typedef.kind != kind:
+            self.error("INVALID_GRAPHQL", f'Type "{name}" is defined with two different kinds', name)
+            return
+        if is_extension:
+            typedef.has_extension = True
+        else:
+            typedef.has_definition = True
+        description = getattr(node, "description", None)
+        if description is not None:
+            typedef.description = description.value
+        block_shareable = False
+        block_external = False
+        for directive in node.directives or ():
+            canonical = self.canonical(directive)
+            args = {a.name.value: a.value for a in directive.arguments or ()}
+            if canonical == "key":
+                fields = field_set_argument(args.get("fields"))
+                if fields is None:
+                    self.error("KEY_INVALID_FIELDS_TYPE", f'On type "{name}", @key(fields:) must be a string', name)
+                    continue
+                resolvable = args.get("resolvable")
+                typedef.keys.append(
+                    Key(
+                        fields=fields,
+                        resolvable=not (isinstance(resolvable, BooleanValueNode) and not resolvable.value),
+                        extension=is_extension,
+                    )
+                )
+            elif canonical == "shareable":
+                block_shareable = True
+            elif canonical == "external":
+                block_external = True
+            elif canonical == "extends":
+                typedef.extends = True
+            elif canonical == "interfaceObject":
+                typedef.interface_object = True
+        typedef.directives.extend(self.carried(node.directives))
+        if kind in (OBJECT, INTERFACE):
+            for interface in getattr(node, "interfaces", None) or ():
+                if interface.name.value not in typedef.interfaces:
+                    typedef.interfaces.append(interface.name.value)
+            for field_node in getattr(node, "fields", None) or ():
+                if name == "Query" and field_node.name.value in FEDERATION_ROOT_FIELDS:
+                    continue
+                field = self.read_field(name, field_node)
+                field.in_extension = is_extension
+                if block_shareable:
+                    field.shareable = True
+                if block_external and self.link.fed2:
+                    field.external = True
+                if field.name in typedef.fields:
+                    self.error("INVALID_GRAPHQL", f'Field "{name}.{field.name}" can only be defined once.', name)
+                typedef.fields[field.name] = field
+        elif kind == INPUT_OBJECT:
+            for field_node in getattr(node, "fields", None) or ():
+                field = self.read_input_field(field_node)
+                typedef.fields[field.name] = field
+        elif kind == UNION:
+            for member in getattr(node, "types", None) or ():
+                member_name = self.rename(member.name.value)
+                if member_name not in typedef.members:
+                    typedef.members.append(member_name)
+        elif kind == ENUM:
+            for value_node in getattr(node, "values", None) or ():
+                typedef.values[value_node.name.value] = EnumValue(
+                    name=value_node.name.value,
+                    description=value_node.description.value if value_node.description else None,
+                    directives=self.carried(value_node.directives),
+                )
+
+    def read_argument(self, node: InputValueDefinitionNode) -> Argument:
+        return Argument(
+            name=node.name.value,
+            type=print_type(node.type, self.rename),
+            default=node.default_value,
+            description=node.description.value if node.description else None,
+            directives=self.carried(node.directives),
+        )
+
+    def read_input_field(self, node: InputValueDefinitionNode) -> Field:
+        return Field(
+            name=node.name.value,
+            type=print_type(node.type, self.rename),
+            default=node.default_value,
+            description=node.description.value if node.description else None,
+            directives=self.carried(node.directives),
+        )
+
+    def read_field(self, type_name: str, node: FieldDefinitionNode) -> Field:
+        field = Field(
+            name=node.name.value,
+            type=print_type(node.type, self.rename),
+            args={a.name.value: self.read_argument(a) for a in node.arguments or ()},
+            description=node.description.value if node.description else None,
+            directives=self.carried(node.directives),
+        )
+        for directive in node.directives or ():
+            canonical = self.canonical(directive)
+            args = {a.name.value: a.value for a in directive.arguments or ()}
+            if canonical == "external":
+                field.external = True
+            elif canonical == "shareable":
+                field.shareable = True
+            elif canonical in ("requires", "provides"):
+                fields = field_set_argument(args.get("fields"))
+                if fields is None:
+                    code = "REQUIRES_INVALID_FIELDS_TYPE" if canonical == "requires" else "PROVIDES_INVALID_FIELDS_TYPE"
+                    self.error(code, f'On field "{type_name}.{field.name}", @{canonical}(fields:) must be a string')
+                    continue
+                setattr(field, canonical, fields)
+            elif canonical == "override":
+                source = args.get("from")
+                label = args.get("label")
+                field.override = source.value if isinstance(source, StringValueNode) else None
+                field.override_label = label.value if isinstance(label, StringValueNode) else None
+        return field
+
+    def check_directives(self, definitions: list) -> None:
+        """A directive the subgraph neither defines nor imports is a mistake (often a missing import)."""
+        defined = {d.name.value for d in definitions if isinstance(d, DirectiveDefinitionNode)}
+        known = defined | set(self.link.names) | BUILT_IN_DIRECTIVES
+
+        def check(directives, type_name: str, field: str | None = None) -> None:
+            for directive in directives or ():
+                name = directive.name.value
+                if name not in known:
+                    where = f'"{type_name}.{field}"' if field else f'"{type_name}"'
+                    self.error("INVALID_GRAPHQL", f'Unknown directive "@{name}" on {where}.', type_name, field)
+
+        for node in definitions:
+            if not isinstance(node, TypeDefinitionNode | TypeExtensionNode):
+                continue
+            type_name = node.name.value
+            if self.skip_type(type_name):
+                continue
+            check(node.directives, type_name)
+            for child in (getattr(node, "fields", None) or ()) + (getattr(node, "values", None) or ()):
+                check(child.directives, type_name, child.name.value)
+                for arg in getattr(child, "arguments", None) or ():
+                    check(arg.directives, type_name, child.name.value)
+
+    def check_references(self) -> None:
+        types = self.subgraph.types
+        known = set(types) | BUILT_IN_SCALARS
+
+        def check(type_ref: str, type_name: str, field: str | None = None) -> None:
+            named = named_type(type_ref)
+            if named not in known:
+                self.error("INVALID_GRAPHQL", f"Unknown type {named}", type_name, field)
+
+        for typedef in types.values():
+            for field in typedef.fields.values():
+                check(field.type, typedef.name, field.name)
+                for arg in field.args.values():
+                    check(arg.type, typedef.name, field.name)
+            for interface in typedef.interfaces:
+                if interface not in types or types[interface].kind != INTERFACE:
+                    self.error("INVALID_GRAPHQL", f"Unknown interface {interface}", typedef.name)
+            for member in typedef.members:
+                if member not in types or types[member].kind != OBJECT:
+                    self.error("INVALID_GRAPHQL", f"Unknown union member {member}", typedef.name)
+
+
+def read_subgraph(name: str, url: str, sdl: str) -> Subgraph:
+    """Parse and normalise one subgraph; raises SubgraphErrors when it cannot be read."""
+    try:
+        document = parse(sdl)
+    except GraphQLSyntaxError as exc:
+        error = CompositionError("INVALID_GRAPHQL", f"[{name}] Invalid SDL: {exc.message}", subgraph=name)
+        raise SubgraphErrors([error]) from exc
+    link = resolve_links(document, name)
+    return _Reader(name, url, link).read(sdl)
