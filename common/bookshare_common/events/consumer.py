@@ -67,7 +67,7 @@ class Consumer:
                 break
             except Exception as exc:  # noqa: BLE001 - retried, then dead-lettered
                 error = exc
-                log.warning("handler failed", service=self.service, event=envelope.event, event_id=envelope.id,
+                log.warning("handler failed", service=self.service, event_name=envelope.event, event_id=envelope.id,
                             attempt=attempt, error=f"{type(exc).__name__}: {exc}")
                 if attempt < self._max_attempts:
                     await asyncio.sleep(self._retry_delay * 2 ** (attempt - 1))
@@ -81,4 +81,5 @@ class Consumer:
             if await record_in_inbox(session, envelope):
                 await handler(session, envelope)
             else:
-                log.info("duplicate event ignored", service=self.service, event=envelope.event, event_id=envelope.id)
+                log.info("duplicate event ignored", service=self.service, event_name=envelope.event,
+                         event_id=envelope.id)

@@ -131,10 +131,11 @@ class InMemoryTransport:
 
     async def close(self) -> None:
         self._connected = False
-        for task in self._tasks:
+        current = asyncio.current_task()
+        tasks, self._tasks = [t for t in self._tasks if t is not current], []
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks.clear()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     @property
     def connected(self) -> bool:
