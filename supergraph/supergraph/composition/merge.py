@@ -60,6 +60,18 @@ class _OverrideState:
     unknown_target: set[int] = field(default_factory=set)
 
 
+def _uses(subgraph: Subgraph, canonical: str) -> bool:
+    for typedef in subgraph.types.values():
+        lists = [typedef.directives]
+        for f in typedef.fields.values():
+            lists.append(f.directives)
+            lists.extend(a.directives for a in f.args.values())
+        lists.extend(v.directives for v in typedef.values.values())
+        if any(d.name == canonical for directives in lists for d in directives):
+            return True
+    return False
+
+
 def graph_enum_names(names: list[str]) -> list[str]:
     result: list[str] = []
     counts: Counter[str] = Counter()
@@ -240,7 +252,22 @@ class Merger:
                     name,
                 )
 
+    def check_import_names(self) -> None:
+        """A merged directive (@tag, @inaccessible, ...) must have one name in all subgraphs that use it."""
+        for canonical in _CARRIED_ORDER:
+            by_name: dict[str, list[str]] = {}
+            for subgraph in self.subgraphs:
+                if subgraph.fed2 and _uses(subgraph, canonical):
+                    local = subgraph.directive_names.get(canonical, canonical)
+                    by_name.setdefault(local, []).append(f'"{subgraph.name}"')
+            if len(by_name) > 1:
+                parts = [f'"@{n}" in {_human_list(s, "subgraph", "subgraphs")}' for n, s in by_name.items()]
+                self.error("LINK_IMPORT_NAME_MISMATCH",
+                           f'The "@{canonical}" directive (from https://specs.apollo.dev/federation) is imported '
+                           "with mismatched name between subgraphs: it is imported as " + " but ".join(parts))
+
     def merge(self) -> Supergraph | None:
+        self.check_import_names()
         self.add_types_shallow()
         if self.errors:
             return None

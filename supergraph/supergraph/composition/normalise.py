@@ -6,7 +6,7 @@ from .errors import CompositionError, SubgraphErrors
 from .fieldsets import resolve_field_set
 from .model import INTERFACE, OBJECT, Subgraph
 from .subgraph import read_subgraph
-from .upgrade import upgrade_fed1
+from .upgrade import resolving_fields, upgrade_fed1
 from .usage import provided_fields
 from .validate_subgraph import validate_subgraph
 
@@ -54,9 +54,10 @@ def normalise(sources: list[tuple[str, str, str]]) -> tuple[list[Subgraph], list
             errors.extend(exc.errors)
     if errors:
         return subgraphs, errors
+    resolving = {s.name: resolving_fields(s) for s in subgraphs}
     for subgraph in subgraphs:
         if not subgraph.fed2:
-            upgrade_fed1(subgraph, subgraphs)
+            upgrade_fed1(subgraph, subgraphs, resolving)
     for subgraph in subgraphs:
         _finalise(subgraph)
         errors.extend(validate_subgraph(subgraph))

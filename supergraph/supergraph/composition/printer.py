@@ -157,10 +157,14 @@ def _type(merged: MergedType, names: dict[str, str]) -> str:
             parts = [_applied(d, names) for d in v_first]
             parts += [f"@join__enumValue(graph: {g})" for g in value.graphs]
             parts += [_applied(d, names) for d in v_rest]
+            if value.description is not None and body:
+                body.append("")
             body.extend(_description(value.description, "  "))
             body.append(f"  {value.name}" + "".join(" " + p for p in parts))
     else:
         for field in merged.fields.values():
+            if field.description is not None and body:
+                body.append("")  # graphql-js separates described fields with a blank line
             body.extend(_field(field, names, merged.kind == INPUT_OBJECT))
     if directives:
         lines.append("{")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .fieldsets import resolve_field_set
 from .model import INTERFACE, OBJECT, Subgraph, TypeDef
-from .usage import used_fields
+from .usage import provided_fields, used_fields
 
 
 def _is_type_extension(typedef: TypeDef) -> bool:
@@ -19,7 +19,27 @@ def _is_type_extension(typedef: TypeDef) -> bool:
     )
 
 
-def upgrade_fed1(subgraph: Subgraph, all_subgraphs: list[Subgraph]) -> None:
+def resolving_fields(subgraph: Subgraph) -> set[tuple[str, str]]:
+    """Fields the subgraph (as written) can resolve: not @external, or external only to name a key, or provided."""
+    resolving = set()
+    fake_external = set()
+    for typedef in subgraph.types.values():
+        if typedef.kind in (OBJECT, INTERFACE) and (typedef.extends or any(k.extension for k in typedef.keys)):
+            for key in typedef.keys:
+                for field in resolve_field_set(subgraph, typedef, key.fields).top_level:
+                    fake_external.add((typedef.name, field.name))
+    provided = provided_fields(subgraph)
+    for typedef in subgraph.types.values():
+        for field in typedef.fields.values():
+            coordinate = (typedef.name, field.name)
+            if not field.external or coordinate in fake_external or coordinate in provided:
+                resolving.add(coordinate)
+    return resolving
+
+
+def upgrade_fed1(subgraph: Subgraph, all_subgraphs: list[Subgraph],
+                 resolving: dict[str, set[tuple[str, str]]]) -> None:
+    """`resolving`: per subgraph name, what it resolves as written (computed before any upgrade)."""
     others = [s for s in all_subgraphs if s is not subgraph]
     types = subgraph.types
     for typedef in types.values():
@@ -86,12 +106,8 @@ def upgrade_fed1(subgraph: Subgraph, all_subgraphs: list[Subgraph]) -> None:
             for field in typedef.fields.values():
                 if field.shareable:
                     continue
-                for other in others:
-                    other_type = other.object_like(typedef.name)
-                    other_field = other_type.fields.get(field.name) if other_type else None
-                    if other_field is not None and not other_field.external:
-                        field.shareable = True
-                        break
+                if any((typedef.name, field.name) in resolving[other.name] for other in others):
+                    field.shareable = True
         elif any(other.object_like(typedef.name) is not None for other in others):
             for field in typedef.fields.values():
                 field.shareable = True
