@@ -16,3 +16,7 @@ class Refused(DomainError):
 
 class NotPermitted(DomainError):
     """The user may not do this to this loan, order or copy (FORBIDDEN)."""
+
+
+class Missing(DomainError):
+    """No such copy, loan or order (NOT_FOUND)."""

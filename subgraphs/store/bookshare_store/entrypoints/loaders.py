@@ -1,0 +1,41 @@
+"""Per-request DataLoaders, so a list of books or loans costs one query per kind, not one per item."""
+
+from __future__ import annotations
+
+from bookshare_common.db import Database
+from sqlalchemy import select
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+
+from bookshare_store.adapters import queries
+from bookshare_store.adapters.records import CopyRecord
+from bookshare_store.adapters.tables import copies
+from bookshare_store.entrypoints.transactions import context_cache
+
+
+class Loaders:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self.copy = DataLoader(self._copies)
+        self.available_count = DataLoader(self._available_counts)
+        self.owner_deleted = DataLoader(self._owners_deleted)
+
+    async def _copies(self, ids: list[str]) -> list[CopyRecord | None]:
+        async with self._db.session() as session:
+            rows = (await session.execute(select(copies).where(copies.c.id.in_(ids)))).all()
+        found = {row.id: CopyRecord.from_row(row) for row in rows}
+        return [found.get(i) for i in ids]
+
+    async def _available_counts(self, isbns: list[str]) -> list[int]:
+        async with self._db.session() as session:
+            counts = await queries.available_counts(session, isbns)
+        return [counts[i] for i in isbns]
+
+    async def _owners_deleted(self, ids: list[str]) -> list[bool]:
+        async with self._db.session() as session:
+            deleted = await queries.deleted_owner_ids(session, ids)
+        return [i in deleted for i in ids]
+
+
+def loaders(info: Info) -> Loaders:
+    return context_cache(info, "store_loaders", lambda: Loaders(info.context["db"]))
