@@ -1,0 +1,83 @@
+"""authors, posts, outbox and inbox
+
+Revision ID: 0001
+Revises: 
+Create Date: 2026-11-28 21:12:30.484167
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+
+revision: str = '0001'
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    
+    op.create_table('authors',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('username', sa.String(length=64), nullable=True),
+    sa.Column('version', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_authors'))
+    )
+    op.create_table('inbox',
+    sa.Column('event_id', sa.String(length=36), nullable=False),
+    sa.Column('event', sa.String(length=100), nullable=False),
+    sa.Column('source', sa.String(length=50), nullable=False),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('event_id', name=op.f('pk_inbox'))
+    )
+    op.create_table('outbox',
+    sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('event_id', sa.String(length=36), nullable=False),
+    sa.Column('event', sa.String(length=100), nullable=False),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('attempts', sa.Integer(), server_default=sa.text('0'), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('seq', name=op.f('pk_outbox')),
+    sa.UniqueConstraint('event_id', name=op.f('uq_outbox_event_id'))
+    )
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_pending', ['seq'], unique=False, postgresql_where=sa.text('published_at IS NULL'), sqlite_where=sa.text('published_at IS NULL'))
+
+    op.create_table('posts',
+    sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('author_id', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('isbn', sa.String(length=13), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("kind IN ('OFFER', 'REQUEST')", name=op.f('ck_posts_kind')),
+    sa.ForeignKeyConstraint(['author_id'], ['authors.id'], name=op.f('fk_posts_author_id_authors')),
+    sa.PrimaryKeyConstraint('seq', name=op.f('pk_posts')),
+    sa.UniqueConstraint('id', name=op.f('uq_posts_id'))
+    )
+    with op.batch_alter_table('posts', schema=None) as batch_op:
+        batch_op.create_index('ix_posts_author_seq', ['author_id', 'seq'], unique=False)
+
+
+
+def downgrade() -> None:
+    
+    with op.batch_alter_table('posts', schema=None) as batch_op:
+        batch_op.drop_index('ix_posts_author_seq')
+
+    op.drop_table('posts')
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_pending', postgresql_where=sa.text('published_at IS NULL'), sqlite_where=sa.text('published_at IS NULL'))
+
+    op.drop_table('outbox')
+    op.drop_table('inbox')
+    op.drop_table('authors')
