@@ -1,0 +1,288 @@
+"""Running a query plan: subgraph requests in dependency order, their JSON merged into one tree."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from .model import Supergraph
+from .plan import FetchGroup, QueryPlan
+from .selection import OutSel
+from .transport import SubgraphClient, SubgraphTransportError
+
+# (response key, nested spec or None), type-conditioned specs
+Spec = tuple[tuple[tuple[str, "Spec | None"], ...], tuple[tuple[frozenset[str], "Spec"], ...]]
+
+
+def compile_spec(sel: OutSel, sg: Supergraph) -> Spec:
+    fields = tuple((f.key, compile_spec(f.selection, sg) if f.selection is not None else None)
+                   for f in sel.fields.values())
+    frags = tuple(
+        (frozenset([cond, *sg.possible_types.get(cond, [])]), compile_spec(s, sg)) for cond, s in sel.fragments.items()
+    )
+    return fields, frags
+
+
+def extract(obj: dict[str, Any], spec: Spec) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    fields, frags = spec
+    for key, sub in fields:
+        if key not in obj:
+            continue
+        v = obj[key]
+        out[key] = _extract_value(v, sub) if sub is not None else v
+    if frags:
+        t = obj.get("__typename")
+        for types, sub in frags:
+            if t in types:
+                out.update(extract(obj, sub))
+    return out
+
+
+def _extract_value(v: Any, spec: Spec) -> Any:
+    if isinstance(v, dict):
+        return extract(v, spec)
+    if isinstance(v, list):
+        return [_extract_value(x, spec) for x in v]
+    return v
+
+
+@dataclass
+class _RepEntry:
+    rep_typename: str
+    spec: Spec
+    key_fields: tuple[str, ...]
+
+
+@dataclass
+class CompiledGroup:
+    group: FetchGroup
+    url_name: str
+    reps: dict[str, _RepEntry]  # concrete typename in the data -> how to build its representation
+    variables: tuple[str, ...]
+
+
+def compile_group(g: FetchGroup, sg: Supergraph) -> CompiledGroup:
+    reps: dict[str, _RepEntry] = {}
+    for data_type, (rep_type, rep_sel, key_fields) in g.reps.items():
+        entry = _RepEntry(rep_type, compile_spec(rep_sel, sg), key_fields)
+        reps[data_type] = entry
+        for t in sg.possible_types.get(data_type, []):
+            reps.setdefault(t, entry)
+    return CompiledGroup(g, g.graph, reps, tuple(sorted(g.variables)))
+
+
+def deep_merge(target: dict[str, Any], src: dict[str, Any]) -> None:
+    for k, v in src.items():
+        if k in target:
+            t = target[k]
+            if isinstance(t, dict):
+                if isinstance(v, dict):
+                    deep_merge(t, v)
+                continue
+            if isinstance(t, list):
+                if isinstance(v, list) and len(v) == len(t):
+                    for a, b in zip(t, v, strict=True):
+                        if isinstance(a, dict) and isinstance(b, dict):
+                            deep_merge(a, b)
+                continue
+            if k == "__typename" or v is None:
+                continue
+        target[k] = v
+
+
+def _walk(objs: list[Any], out: list[dict[str, Any]]) -> None:
+    for o in objs:
+        if isinstance(o, dict):
+            out.append(o)
+        elif isinstance(o, list):
+            _walk(o, out)
+
+
+def collect(data: dict[str, Any], path: tuple[str, ...]) -> list[dict[str, Any]]:
+    objs: list[dict[str, Any]] = [data]
+    for key in path:
+        nxt: list[dict[str, Any]] = []
+        for o in objs:
+            v = o.get(key)
+            if isinstance(v, dict):
+                nxt.append(v)
+            elif isinstance(v, list):
+                _walk(v, nxt)
+        objs = nxt
+    return objs
+
+
+def collect_paths(data: Any, path: tuple[str, ...], prefix: tuple = ()) -> list[tuple[dict[str, Any], tuple]]:
+    if not path:
+        if isinstance(data, dict):
+            return [(data, prefix)]
+        if isinstance(data, list):
+            out = []
+            for i, x in enumerate(data):
+                out.extend(collect_paths(x, path, (*prefix, i)))
+            return out
+        return []
+    if isinstance(data, list):
+        out = []
+        for i, x in enumerate(data):
+            out.extend(collect_paths(x, path, (*prefix, i)))
+        return out
+    if isinstance(data, dict) and path[0] in data:
+        return collect_paths(data[path[0]], path[1:], (*prefix, path[0]))
+    return []
+
+
+class Execution:
+    """One request's run of a plan."""
+
+    def __init__(
+        self,
+        plan: QueryPlan,
+        compiled: dict[int, CompiledGroup],
+        client: SubgraphClient,
+        urls: dict[str, str],
+        services: dict[str, str],
+        variables: dict[str, Any],
+        headers: dict[str, str] | None,
+    ):
+        self.plan = plan
+        self.compiled = compiled
+        self.client = client
+        self.urls = urls
+        self.services = services
+        self.variables = variables
+        self.headers = headers
+        self.data: dict[str, Any] = {}
+        self.errors: list[dict[str, Any]] = []
+
+    async def run(self) -> None:
+        for step in self.plan.steps:
+            await self._run_step(step)
+
+    async def _run_step(self, step: list[FetchGroup]) -> None:
+        if len(step) == 1:
+            await self._fetch(self.compiled[step[0].id])
+            return
+        futures: dict[int, asyncio.Future[None]] = {g.id: asyncio.get_running_loop().create_future() for g in step}
+
+        async def run(g: FetchGroup) -> None:
+            try:
+                for d in g.deps:
+                    f = futures.get(d)
+                    if f is not None:
+                        await f
+                await self._fetch(self.compiled[g.id])
+            finally:
+                futures[g.id].set_result(None)
+
+        await asyncio.gather(*(run(g) for g in step))
+
+    def _vars(self, cg: CompiledGroup) -> dict[str, Any]:
+        return {v: self.variables[v] for v in cg.variables if v in self.variables}
+
+    async def _fetch(self, cg: CompiledGroup) -> None:
+        g = cg.group
+        service = self.services[g.graph]
+        if g.kind == "root":
+            body = {"query": g.query, "variables": self._vars(cg)}
+            payload = await self._post(cg, body, service, ())
+            if payload is None:
+                return
+            d = payload.get("data")
+            if isinstance(d, dict):
+                deep_merge(self.data, d)
+            for err in payload.get("errors") or ():
+                self.errors.append(_subgraph_error(err, service, _root_path(err)))
+            return
+        objs = collect(self.data, g.path)
+        reps: list[dict[str, Any]] = []
+        targets: list[list[dict[str, Any]]] = []
+        index: dict[bytes, int] = {}
+        for o in objs:
+            entry = cg.reps.get(o.get("__typename"))  # type: ignore[arg-type]
+            if entry is None:
+                continue
+            rep = extract(o, entry.spec)
+            if not all(rep.get(k) is not None for k in entry.key_fields):
+                continue  # a null key cannot identify an entity: its fields stay null
+            rep["__typename"] = entry.rep_typename
+            k = orjson.dumps(rep)
+            i = index.get(k)
+            if i is None:
+                index[k] = len(reps)
+                reps.append(rep)
+                targets.append([o])
+            else:
+                targets[i].append(o)
+        if not reps:
+            return
+        variables = self._vars(cg)
+        variables["representations"] = reps
+        payload = await self._post(cg, {"query": g.query, "variables": variables}, service, g.path)
+        if payload is None:
+            return
+        data = payload.get("data")
+        entities = data.get("_entities") if isinstance(data, dict) else None
+        if isinstance(entities, list):
+            for i, ent in enumerate(entities[: len(targets)]):
+                if isinstance(ent, dict):
+                    for o in targets[i]:
+                        deep_merge(o, ent)
+        errs = payload.get("errors") or ()
+        if errs:
+            paths = None
+            for err in errs:
+                path = err.get("path") if isinstance(err, dict) else None
+                mapped: tuple | None = None
+                if isinstance(path, list) and len(path) >= 2 and path[0] == "_entities" and isinstance(path[1], int):
+                    if paths is None:
+                        paths = {id(o): p for o, p in collect_paths(self.data, g.path)}
+                    i = path[1]
+                    if i < len(targets):
+                        base = paths.get(id(targets[i][0]))
+                        if base is not None:
+                            mapped = (*base, *path[2:])
+                self.errors.append(_subgraph_error(err, service, mapped))
+
+    async def _post(self, cg: CompiledGroup, body: dict[str, Any], service: str, path: tuple) -> dict[str, Any] | None:
+        try:
+            return await self.client.post(self.urls[cg.url_name], body, self.headers)
+        except SubgraphTransportError as exc:
+            err: dict[str, Any] = {
+                "message": f"HTTP fetch failed from '{service}': {exc}",
+                "extensions": {"code": "SUBREQUEST_HTTP_ERROR", "service": service},
+            }
+            self.errors.append(err)
+            return None
+        except Exception as exc:  # noqa: BLE001 - a subgraph must never crash the gateway
+            self.errors.append({
+                "message": f"HTTP fetch failed from '{service}': {type(exc).__name__}",
+                "extensions": {"code": "SUBREQUEST_HTTP_ERROR", "service": service},
+            })
+            return None
+
+
+def _root_path(err: Any) -> tuple | None:
+    path = err.get("path") if isinstance(err, dict) else None
+    return tuple(path) if isinstance(path, list) else None
+
+
+def _subgraph_error(err: Any, service: str, path: tuple | None) -> dict[str, Any]:
+    if not isinstance(err, dict):
+        return {"message": str(err), "extensions": {"service": service}}
+    out: dict[str, Any] = {"message": str(err.get("message", "subgraph error"))}
+    if path is not None:
+        out["path"] = list(path)
+    ext = err.get("extensions")
+    ext = dict(ext) if isinstance(ext, dict) else {}
+    ext.setdefault("service", service)
+    out["extensions"] = ext
+    return out
+
+
+Compile = Callable[[FetchGroup], CompiledGroup]

@@ -1,0 +1,221 @@
+"""The gateway: request in, response out. Parsing, validation and plans are cached per operation text."""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import GraphQLError, GraphQLSchema, validate
+from graphql.execution.values import get_variable_values
+from graphql.language import DocumentNode, OperationDefinitionNode, parse
+
+from .api_schema import build_api_schema
+from .executor import CompiledGroup, Execution, compile_group
+from .loading import load_supergraph
+from .model import Supergraph
+from .operation import OperationError, condition_variables, normalize, select_operation
+from .plan import QueryPlan
+from .planner import Planner, PlanningError
+from .response import ResponseShaper, Shaper
+from .transport import HttpxSubgraphClient, SubgraphClient
+
+log = logging.getLogger("supergraph.gateway")
+
+
+class _LRU(OrderedDict):
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def get_or_none(self, key: Any) -> Any:
+        v = self.get(key)
+        if v is not None:
+            self.move_to_end(key)
+        return v
+
+    def put(self, key: Any, value: Any) -> None:
+        self[key] = value
+        if len(self) > self.size:
+            self.popitem(last=False)
+
+
+@dataclass
+class ParsedDocument:
+    document: DocumentNode | None
+    errors: list[dict[str, Any]]
+    condition_vars: tuple[str, ...] = ()
+    operations: dict[str | None, OperationDefinitionNode] = field(default_factory=dict)
+
+
+@dataclass
+class CachedPlan:
+    plan: QueryPlan
+    compiled: dict[int, CompiledGroup]
+    shaper: ResponseShaper
+    root_type: str
+    operation_node: OperationDefinitionNode
+
+
+@dataclass
+class GatewayResult:
+    body: dict[str, Any]
+    status: int = 200
+
+
+def _gql_error(message: str, code: str, **extra: Any) -> dict[str, Any]:
+    return {"message": message, "extensions": {"code": code, **extra}}
+
+
+class Gateway:
+    def __init__(
+        self,
+        supergraph_sdl: str,
+        *,
+        url_overrides: dict[str, str] | None = None,
+        client: SubgraphClient | None = None,
+        timeout: float = 30.0,
+        cache_size: int = 1000,
+    ):
+        self.supergraph: Supergraph = load_supergraph(supergraph_sdl)
+        self.api_schema: GraphQLSchema = build_api_schema(supergraph_sdl)
+        self.planner = Planner(self.supergraph)
+        self.shaper = Shaper(self.api_schema)
+        overrides = url_overrides or {}
+        self.urls = {
+            enum: overrides.get(g.name, overrides.get(enum, g.url)) for enum, g in self.supergraph.graphs.items()
+        }
+        self.services = {enum: g.name for enum, g in self.supergraph.graphs.items()}
+        self._client = client
+        self._timeout = timeout
+        self._documents: _LRU = _LRU(cache_size)
+        self._plans: _LRU = _LRU(cache_size)
+
+    @property
+    def client(self) -> SubgraphClient:
+        if self._client is None:
+            self._client = HttpxSubgraphClient(timeout=self._timeout)
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+    # ------------------------------------------------------------------ caches
+    def _document(self, query: str) -> ParsedDocument:
+        cached = self._documents.get_or_none(query)
+        if cached is not None:
+            return cached
+        try:
+            doc = parse(query)
+        except GraphQLError as exc:
+            parsed = ParsedDocument(None, [_gql_error(exc.message, "GRAPHQL_PARSE_FAILED")])
+        else:
+            errors = validate(self.api_schema, doc)
+            if errors:
+                parsed = ParsedDocument(
+                    None,
+                    [
+                        {**e.formatted, "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}
+                        for e in errors
+                    ],
+                )
+            else:
+                parsed = ParsedDocument(doc, [], condition_variables(doc))
+        self._documents.put(query, parsed)
+        return parsed
+
+    def _root_type(self, op: OperationDefinitionNode) -> str:
+        kind = op.operation.value
+        if kind == "mutation":
+            return self.supergraph.mutation_type or "Mutation"
+        if kind == "subscription":
+            return self.supergraph.subscription_type or "Subscription"
+        return self.supergraph.query_type
+
+    def _prepare(
+        self, query: str, operation_name: str | None, variables: dict[str, Any]
+    ) -> tuple[CachedPlan | None, GatewayResult | None]:
+        parsed = self._document(query)
+        if parsed.document is None:
+            return None, GatewayResult({"errors": parsed.errors}, 400)
+        try:
+            op = select_operation(parsed.document, operation_name)
+        except OperationError as exc:
+            return None, GatewayResult({"errors": [_gql_error(str(exc), "GRAPHQL_VALIDATION_FAILED")]}, 400)
+        conditions: dict[str, Any] = {}
+        if parsed.condition_vars:
+            coerced = get_variable_values(self.api_schema, op.variable_definitions or [], variables)
+            if isinstance(coerced, list):
+                return None, GatewayResult(
+                    {"errors": [{**e.formatted, "extensions": {"code": "BAD_USER_INPUT"}} for e in coerced]}, 400
+                )
+            conditions = {v: coerced.get(v) for v in parsed.condition_vars}
+        key = (query, operation_name, tuple(conditions.get(v) is True for v in parsed.condition_vars))
+        cached = self._plans.get_or_none(key)
+        if cached is not None:
+            return cached, None
+        if op.operation.value == "subscription":
+            return None, GatewayResult({"errors": [_gql_error(
+                "Subscriptions are served over WebSocket (graphql-transport-ws), not over POST.",
+                "SUBSCRIPTION_NOT_SUPPORTED")]}, 400)
+        root_type = self._root_type(op)
+        normalized = normalize(parsed.document, op, root_type, conditions)
+        try:
+            plan = self.planner.plan(normalized)
+        except PlanningError as exc:
+            log.warning("planning failed: %s", exc)
+            return None, GatewayResult({"errors": [_gql_error(str(exc), "QUERY_PLANNING_FAILED")]}, 500)
+        compiled = {g.id: compile_group(g, self.supergraph) for step in plan.steps for g in step}
+        cached = CachedPlan(plan, compiled, ResponseShaper(self.shaper), root_type, op)
+        self._plans.put(key, cached)
+        return cached, None
+
+    # ------------------------------------------------------------------ requests
+    async def execute(
+        self,
+        query: Any,
+        variables: Any = None,
+        operation_name: Any = None,
+        *,
+        headers: dict[str, str] | None = None,
+        explain: bool = False,
+    ) -> GatewayResult:
+        if not isinstance(query, str) or not query.strip():
+            return GatewayResult({"errors": [_gql_error("Must provide query string.", "BAD_REQUEST")]}, 400)
+        if variables is None:
+            variables = {}
+        if not isinstance(variables, dict):
+            return GatewayResult({"errors": [_gql_error("Variables must be an object.", "BAD_REQUEST")]}, 400)
+        if operation_name is not None and not isinstance(operation_name, str):
+            return GatewayResult({"errors": [_gql_error("operationName must be a string.", "BAD_REQUEST")]}, 400)
+        cached, failure = self._prepare(query, operation_name, variables)
+        if failure is not None:
+            return failure
+        assert cached is not None
+        op = cached.operation_node
+        if op.variable_definitions:
+            coerced = get_variable_values(self.api_schema, op.variable_definitions, variables)
+            if isinstance(coerced, list):
+                return GatewayResult(
+                    {"errors": [{**e.formatted, "extensions": {"code": "BAD_USER_INPUT"}} for e in coerced]}, 400
+                )
+        run = Execution(
+            cached.plan, cached.compiled, self.client, self.urls, self.services, variables, headers
+        )
+        await run.run()
+        errors = run.errors
+        data = cached.shaper.shape(cached.root_type, cached.plan.operation.selections, run.data, errors)
+        body: dict[str, Any] = {"errors": errors, "data": data} if errors else {"data": data}
+        if explain:
+            body["extensions"] = {"queryPlan": cached.plan.describe()}
+        return GatewayResult(body)
+
+    def explain(self, query: str, operation_name: str | None = None, variables: dict[str, Any] | None = None) -> str:
+        cached, failure = self._prepare(query, operation_name, variables or {})
+        if failure is not None:
+            messages = "; ".join(e.get("message", "") for e in failure.body.get("errors", []))
+            raise ValueError(f"cannot plan this operation: {messages}")
+        assert cached is not None
+        return cached.plan.describe()

@@ -1,0 +1,175 @@
+"""Shaping merged subgraph data into the client's response: keys and order of the operation, unrequested fields
+dropped, __typename filled in, and nulls propagated to the nearest nullable parent as the GraphQL spec says."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLUnionType,
+)
+
+from .operation import FieldSel, Sel
+
+_INVALID = object()  # a non-null position that ended up null: the parent must become null
+
+# type descriptors: ("nn", inner) | ("list", inner) | ("leaf", enum values or None) | ("obj", type name, abstract)
+TDesc = tuple
+
+
+class Shaper:
+    def __init__(self, schema: GraphQLSchema):
+        self.schema = schema
+        self._tdesc: dict[tuple[str, str], TDesc] = {}
+        self._object_types = {n for n, t in schema.type_map.items() if isinstance(t, GraphQLObjectType)}
+        self._possible: dict[str, set[str]] = {}
+        for n, t in schema.type_map.items():
+            if isinstance(t, GraphQLInterfaceType | GraphQLUnionType):
+                self._possible[n] = {p.name for p in schema.get_possible_types(t)}
+
+    def _desc(self, gtype: Any) -> TDesc:
+        if isinstance(gtype, GraphQLNonNull):
+            return ("nn", self._desc(gtype.of_type))
+        if isinstance(gtype, GraphQLList):
+            return ("list", self._desc(gtype.of_type))
+        if isinstance(gtype, GraphQLEnumType):
+            return ("leaf", frozenset(gtype.values))
+        if isinstance(gtype, GraphQLObjectType):
+            return ("obj", gtype.name, False)
+        if isinstance(gtype, GraphQLInterfaceType | GraphQLUnionType):
+            return ("obj", gtype.name, True)
+        return ("leaf", None)
+
+    def field_desc(self, type_name: str, field_name: str) -> TDesc | None:
+        k = (type_name, field_name)
+        d = self._tdesc.get(k)
+        if d is None:
+            t = self.schema.type_map.get(type_name)
+            f = t.fields.get(field_name) if isinstance(t, GraphQLObjectType | GraphQLInterfaceType) else None
+            if f is None:
+                return None
+            d = self._tdesc[k] = self._desc(f.type)
+        return d
+
+    def applies(self, condition: str | None, runtime: str) -> bool:
+        return condition is None or condition == runtime or runtime in self._possible.get(condition, ())
+
+
+class ResponseShaper:
+    """Per-plan: collected fields are cached per (selection list, runtime type)."""
+
+    def __init__(self, shaper: Shaper):
+        self.s = shaper
+        self._collected: dict[tuple[int, str], list[tuple[str, str, TDesc | None, list[Sel] | None]]] = {}
+        self._keep: list[Any] = []  # keeps merged selection lists alive so their ids stay unique
+
+    def collect(self, sels: list[Sel], runtime: str) -> list[tuple[str, str, TDesc | None, list[Sel] | None]]:
+        ck = (id(sels), runtime)
+        hit = self._collected.get(ck)
+        if hit is not None:
+            return hit
+        order: dict[str, list[Any]] = {}
+
+        def visit(items: list[Sel]) -> None:
+            for s in items:
+                if isinstance(s, FieldSel):
+                    entry = order.get(s.key)
+                    if entry is None:
+                        order[s.key] = [s.name, None if s.selections is None else list(s.selections)]
+                    elif s.selections is not None:
+                        entry[1].extend(s.selections)
+                elif self.s.applies(s.type_condition, runtime):
+                    visit(s.selections)
+
+        visit(sels)
+        result = []
+        for key, (name, sub) in order.items():
+            desc = None if name == "__typename" else self.s.field_desc(runtime, name)
+            if sub is not None:
+                self._keep.append(sub)
+            result.append((key, name, desc, sub))
+        self._collected[ck] = result
+        return result
+
+    def shape(self, root_type: str, sels: list[Sel], data: dict[str, Any], errors: list[dict[str, Any]]) -> Any:
+        r = self._object(data, root_type, sels, (), errors)
+        return None if r is _INVALID else r
+
+    def _object(self, obj: dict[str, Any], runtime: str, sels: list[Sel], path: tuple, errors: list) -> Any:
+        out: dict[str, Any] = {}
+        for key, name, desc, sub in self.collect(sels, runtime):
+            if name == "__typename":
+                out[key] = runtime
+                continue
+            if desc is None:
+                out[key] = None
+                continue
+            v = self._complete(obj.get(key), desc, sub, path, key, errors, runtime, name)
+            if v is _INVALID:
+                return _INVALID
+            out[key] = v
+        return out
+
+    def _complete(
+        self, v: Any, desc: TDesc, sub: list[Sel] | None, path: tuple, key: Any, errors: list, parent: str, name: str
+    ) -> Any:
+        kind = desc[0]
+        if kind == "nn":
+            r = self._complete(v, desc[1], sub, path, key, errors, parent, name)
+            if r is None or r is _INVALID:
+                if r is None:
+                    self._null_error(errors, (*path, key), parent, name)
+                return _INVALID
+            return r
+        if v is None:
+            return None
+        if kind == "leaf":
+            allowed = desc[1]
+            if allowed is not None and (not isinstance(v, str) or v not in allowed):
+                errors.append({
+                    "message": f"Enum value {v!r} of {parent}.{name} is not part of the API schema.",
+                    "path": [*path, key],
+                })
+                return None
+            return v
+        if kind == "list":
+            if not isinstance(v, list):
+                return None
+            here = (*path, key)
+            out = []
+            inner = desc[1]
+            for i, item in enumerate(v):
+                r = self._complete(item, inner, sub, here, i, errors, parent, name)
+                if r is _INVALID:
+                    return None
+                out.append(r)
+            return out
+        # object
+        if not isinstance(v, dict) or sub is None:
+            return None
+        if desc[2]:
+            runtime = v.get("__typename")
+            if runtime not in self.s._object_types or not self.s.applies(desc[1], runtime):
+                return None
+        else:
+            runtime = desc[1]
+        r = self._object(v, runtime, sub, (*path, key), errors)
+        return None if r is _INVALID else r
+
+    @staticmethod
+    def _null_error(errors: list, path: tuple, parent: str, name: str) -> None:
+        plist = list(path)
+        for e in errors:
+            ep = e.get("path")
+            if ep is None:
+                return
+            n = min(len(ep), len(plist))
+            if ep[:n] == plist[:n]:
+                return
+        errors.append({"message": f"Cannot return null for non-nullable field {parent}.{name}.", "path": plist})
