@@ -1,0 +1,288 @@
+"""Reading and writing books, and searching them, on SQLite (FTS5) and PostgreSQL (tsvector).
+
+Search semantics are defined once, here, and expressed for each engine:
+- every word of `search` must occur in the title/subtitle, the authors or the subjects; the last word
+  also matches as a prefix (people type "harry pott");
+- every word of `author` must occur (last as prefix) among the authors;
+- `subject` is one whole subject, `language` one language code;
+- ranking: per word, 3 points for a title hit, 2 for an author, 1 for a subject; 3 more when the whole
+  query is a phrase of the title and 5 more when it is the whole title; ties by title, then ISBN.
+The ranking is computed with plain SQL over the folded columns, so both engines order identically.
+"""
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Integer, and_, case, delete, func, insert, literal, or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement
+
+from bookshare_metadata.adapters.tables import book_subjects, books
+from bookshare_metadata.domain.book import BookRecord
+from bookshare_metadata.domain.text import fold, query_terms
+
+
+@dataclass(frozen=True)
+class Cover:
+    name: str
+    width: int
+    height: int
+    thumb_name: str
+    thumb_width: int
+    thumb_height: int
+
+
+@dataclass(frozen=True)
+class StoredBook:
+    record: BookRecord
+    added_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    cover: Cover | None
+
+
+def _row_to_book(row: Any) -> StoredBook:
+    m = row._mapping
+    record = BookRecord(
+        isbn13=m["isbn"], isbn10=m["isbn10"], title=m["title"], subtitle=m["subtitle"],
+        authors=tuple(m["authors"] or ()), publisher=m["publisher"], published_year=m["published_year"],
+        language=m["language"], page_count=m["page_count"], description=m["description"],
+        subjects=tuple(m["subjects"] or ()),
+    )
+    cover = None
+    if m["cover_name"]:
+        cover = Cover(m["cover_name"], m["cover_width"], m["cover_height"], m["thumb_name"], m["thumb_width"],
+                      m["thumb_height"])
+    created, updated = m["created_at"], m["updated_at"]
+    # SQLite hands back naive datetimes; they were written in UTC.
+    if created.tzinfo is None:
+        created, updated = created.replace(tzinfo=UTC), updated.replace(tzinfo=UTC)
+    return StoredBook(record=record, added_by=m["added_by"], created_at=created, updated_at=updated,
+                      version=m["version"], cover=cover)
+
+
+_BOOK_COLUMNS = [c for c in books.c if not c.name.startswith("search_") and c.name != "sort_title"]
+
+
+_ARTICLES = ("the ", "a ", "an ")
+
+
+def _sort_key(title: str) -> str:
+    """Titles sort as a library shelves them: folded, without a leading English article."""
+    key = fold(title) or title.lower()
+    for article in _ARTICLES:
+        if key.startswith(article) and len(key) > len(article):
+            key = key[len(article):]
+            break
+    return key[:500]
+
+
+def _search_columns(record: BookRecord) -> dict[str, str]:
+    title = fold(" ".join(filter(None, [record.title, record.subtitle])))
+    return {
+        "search_title": title,
+        "search_authors": fold(" ; ".join(record.authors)),
+        "search_subjects": fold(" ; ".join(record.subjects)),
+        "sort_title": _sort_key(record.title),
+    }
+
+
+def _values(record: BookRecord) -> dict[str, Any]:
+    return {
+        "isbn10": record.isbn10, "title": record.title, "subtitle": record.subtitle,
+        "authors": list(record.authors), "publisher": record.publisher, "published_year": record.published_year,
+        "language": record.language, "page_count": record.page_count, "description": record.description,
+        "subjects": list(record.subjects), **_search_columns(record),
+    }
+
+
+async def _index(session: AsyncSession, record: BookRecord, *, replace: bool) -> None:
+    """Keep the side tables in step: subjects always, FTS5 on SQLite (PostgreSQL's vector is generated)."""
+    if replace:
+        await session.execute(delete(book_subjects).where(book_subjects.c.isbn == record.isbn13))
+    keys = sorted({fold(s)[:100] for s in record.subjects if fold(s)})
+    if keys:
+        await session.execute(insert(book_subjects), [{"isbn": record.isbn13, "subject_key": k} for k in keys])
+    if session.bind.dialect.name == "sqlite":
+        cols = _search_columns(record)
+        if replace:
+            await session.execute(text("DELETE FROM books_fts WHERE isbn = :isbn"), {"isbn": record.isbn13})
+        await session.execute(
+            text("INSERT INTO books_fts (isbn, title, authors, subjects) VALUES (:isbn, :t, :a, :s)"),
+            {"isbn": record.isbn13, "t": cols["search_title"], "a": cols["search_authors"],
+             "s": cols["search_subjects"]},
+        )
+
+
+async def get_book(session: AsyncSession, isbn13: str, *, for_update: bool = False) -> StoredBook | None:
+    stmt = select(*_BOOK_COLUMNS).where(books.c.isbn == isbn13)
+    if for_update and session.bind.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()  # concurrent edits of one book queue up instead of losing a version
+    row = (await session.execute(stmt)).first()
+    return _row_to_book(row) if row else None
+
+
+async def get_books(session: AsyncSession, isbns: list[str]) -> dict[str, StoredBook]:
+    if not isbns:
+        return {}
+    rows = (await session.execute(select(*_BOOK_COLUMNS).where(books.c.isbn.in_(isbns)))).all()
+    return {row.isbn: _row_to_book(row) for row in rows}
+
+
+async def existing_isbns(session: AsyncSession, isbns: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(isbns), 500):
+        chunk = isbns[start:start + 500]
+        found.update((await session.scalars(select(books.c.isbn).where(books.c.isbn.in_(chunk)))).all())
+    return found
+
+
+async def insert_book(session: AsyncSession, record: BookRecord, *, added_by: str | None,
+                      now: datetime | None = None) -> StoredBook:
+    now = now or datetime.now(UTC)
+    await session.execute(insert(books).values(isbn=record.isbn13, added_by=added_by, created_at=now,
+                                               updated_at=now, version=1, **_values(record)))
+    await _index(session, record, replace=False)
+    return StoredBook(record=record, added_by=added_by, created_at=now, updated_at=now, version=1, cover=None)
+
+
+async def update_book(session: AsyncSession, stored: StoredBook, record: BookRecord) -> StoredBook:
+    now = datetime.now(UTC)
+    version = stored.version + 1
+    await session.execute(update(books).where(books.c.isbn == record.isbn13)
+                          .values(updated_at=now, version=version, **_values(record)))
+    await _index(session, record, replace=True)
+    return StoredBook(record=record, added_by=stored.added_by, created_at=stored.created_at, updated_at=now,
+                      version=version, cover=stored.cover)
+
+
+async def set_cover(session: AsyncSession, stored: StoredBook, cover: Cover) -> StoredBook:
+    now = datetime.now(UTC)
+    version = stored.version + 1
+    await session.execute(update(books).where(books.c.isbn == stored.record.isbn13).values(
+        cover_name=cover.name, cover_width=cover.width, cover_height=cover.height, thumb_name=cover.thumb_name,
+        thumb_width=cover.thumb_width, thumb_height=cover.thumb_height, updated_at=now, version=version))
+    return StoredBook(record=stored.record, added_by=stored.added_by, created_at=stored.created_at, updated_at=now,
+                      version=version, cover=cover)
+
+
+# ------------------------------------------------------------------------------------------------ search
+
+@dataclass(frozen=True)
+class SearchQuery:
+    search: str | None = None
+    author: str | None = None
+    subject: str | None = None
+    language: str | None = None
+
+    @property
+    def terms(self) -> list[str]:
+        return query_terms(self.search)
+
+    @property
+    def author_terms(self) -> list[str]:
+        return query_terms(self.author)
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def encode_cursor(score: int, sort_title: str, isbn: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([score, sort_title, isbn]).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[int, str, str]:
+    try:
+        score, sort_title, isbn = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if not (isinstance(score, int) and isinstance(sort_title, str) and isinstance(isbn, str)):
+            raise ValueError
+        return score, sort_title, isbn
+    except (ValueError, TypeError):
+        raise BadCursor("the cursor is not one this list gave out") from None
+
+
+def _fts5_query(terms: list[str], author_terms: list[str]) -> str:
+    def phrase(term: str, prefix: bool) -> str:
+        return f'"{term}"' + ("*" if prefix else "")
+
+    parts = [phrase(t, i == len(terms) - 1) for i, t in enumerate(terms)]
+    parts += [f"authors : {phrase(t, i == len(author_terms) - 1)}" for i, t in enumerate(author_terms)]
+    return " AND ".join(parts)
+
+
+def _tsquery(terms: list[str], author_terms: list[str]) -> str:
+    parts = [f"{t}:*" if i == len(terms) - 1 else t for i, t in enumerate(terms)]
+    parts += [f"{t}:*B" if i == len(author_terms) - 1 else f"{t}:B" for i, t in enumerate(author_terms)]
+    return " & ".join(parts)
+
+
+def _padded(column: Any) -> Any:
+    return literal(" ") + column + literal(" ")
+
+
+def _contains(column: Any, term: str, prefix: bool) -> ColumnElement[bool]:
+    # Terms hold only letters and digits (domain/text.py), so they need no LIKE escaping.
+    return _padded(column).like(f"% {term}%" if prefix else f"% {term} %")
+
+
+def _score(terms: list[str]) -> Any:
+    if not terms:
+        return literal(0, Integer)
+    score: Any = literal(0, Integer)
+    for i, term in enumerate(terms):
+        prefix = i == len(terms) - 1
+        score = score + case((_contains(books.c.search_title, term, prefix), 3), else_=0)
+        score = score + case((_contains(books.c.search_authors, term, prefix), 2), else_=0)
+        score = score + case((_contains(books.c.search_subjects, term, prefix), 1), else_=0)
+    phrase = " ".join(terms)
+    if len(terms) > 1:
+        score = score + case((_contains(books.c.search_title, phrase, True), 3), else_=0)
+    score = score + case((books.c.search_title == phrase, 5), else_=0)
+    return score
+
+
+def _filters(dialect: str, query: SearchQuery) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    terms, author_terms = query.terms, query.author_terms
+    if terms or author_terms:
+        if dialect == "postgresql":
+            conditions.append(text("books.search_vector @@ to_tsquery('simple'::regconfig, :tsq)")
+                              .bindparams(tsq=_tsquery(terms, author_terms)))
+        else:
+            conditions.append(books.c.isbn.in_(
+                text("SELECT isbn FROM books_fts WHERE books_fts MATCH :ftsq")
+                .bindparams(ftsq=_fts5_query(terms, author_terms)).columns(isbn=books.c.isbn.type)))
+    if query.subject is not None:
+        key = fold(query.subject)[:100]
+        conditions.append(books.c.isbn.in_(select(book_subjects.c.isbn).where(book_subjects.c.subject_key == key)))
+    if query.language is not None:
+        conditions.append(books.c.language == query.language.strip().lower())
+    return conditions
+
+
+async def search_books(session: AsyncSession, query: SearchQuery, *, first: int, after: str | None = None,
+                       ) -> tuple[list[tuple[StoredBook, str]], bool]:
+    """A page of books with their cursors, and whether more follow."""
+    dialect = session.bind.dialect.name
+    score = _score(query.terms).label("score")
+    inner = select(*_BOOK_COLUMNS, books.c.sort_title, score).where(*_filters(dialect, query)).subquery()
+    stmt = select(inner)
+    if after:
+        s, title, isbn = decode_cursor(after)
+        stmt = stmt.where(or_(inner.c.score < s, and_(inner.c.score == s, or_(
+            inner.c.sort_title > title, and_(inner.c.sort_title == title, inner.c.isbn > isbn)))))
+    stmt = stmt.order_by(inner.c.score.desc(), inner.c.sort_title, inner.c.isbn).limit(first + 1)
+    rows = (await session.execute(stmt)).all()
+    page = [(_row_to_book(row), encode_cursor(int(row.score), row.sort_title, row.isbn)) for row in rows[:first]]
+    return page, len(rows) > first
+
+
+async def count_books(session: AsyncSession, query: SearchQuery) -> int:
+    stmt = select(func.count()).select_from(books).where(*_filters(session.bind.dialect.name, query))
+    return int(await session.scalar(stmt) or 0)
