@@ -1,0 +1,13 @@
+"""The password policy as a resolver sees it: a refusal names the input field at fault."""
+
+from __future__ import annotations
+
+from bookshare_common.errors import BadUserInput
+
+from bookshare_auth.domain.passwords import password_problem
+
+
+def check_password(password: str, *related: str | None, field: str = "password") -> None:
+    """Refuse short, overlong, common, or account-derived passwords (`related`: username, email, names)."""
+    if problem := password_problem(password, [r for r in related if r]):
+        raise BadUserInput(problem, field=field)
