@@ -149,22 +149,41 @@ def _key_fields(subgraph_type: _SubgraphType) -> set[str]:
     return names
 
 
+def _top_level_fields(field_set: str) -> list[str]:
+    names, depth = [], 0
+    for part in field_set.replace("{", " { ").replace("}", " } ").split():
+        if part == "{":
+            depth += 1
+        elif part == "}":
+            depth -= 1
+        elif depth == 0:
+            names.append(part)
+    return names
+
+
 def _mark_shareable(per_graph: dict[str, dict[str, _SubgraphType]]) -> None:
-    """Federation 2 wants `@shareable` on a non-key field that several subgraphs resolve."""
-    resolvers: dict[tuple[str, str], int] = {}
-    for types in per_graph.values():
+    """Federation 2 wants `@shareable` on a non-key field that several subgraphs resolve.
+
+    A subgraph resolves its own fields, and the external fields it `@provides` on the provided path.
+    """
+    resolvers: dict[tuple[str, str], set[str]] = {}
+    for graph, types in per_graph.items():
         for subgraph_type in types.values():
             for f in subgraph_type.fields:
                 if "@external" not in f.directives:
-                    coordinate = (subgraph_type.name, f.definition.name.value)
-                    resolvers[coordinate] = resolvers.get(coordinate, 0) + 1
+                    resolvers.setdefault((subgraph_type.name, f.definition.name.value), set()).add(graph)
+                for directive in f.directives:
+                    if directive.startswith("@provides("):
+                        target = f.type_text.strip("[]!")
+                        for name in _top_level_fields(directive.split('"')[1]):
+                            resolvers.setdefault((target, name), set()).add(graph)
     for types in per_graph.values():
         for subgraph_type in types.values():
             keys = _key_fields(subgraph_type)
             for f in subgraph_type.fields:
                 coordinate = (subgraph_type.name, f.definition.name.value)
                 if (
-                    resolvers.get(coordinate, 0) > 1
+                    len(resolvers.get(coordinate, ())) > 1
                     and "@external" not in f.directives
                     and f.definition.name.value not in keys
                     and subgraph_type.name not in ("Query", "Mutation", "Subscription")
