@@ -15,6 +15,7 @@ class FetchGroup:
     service: str  # subgraph name
     kind: str  # "root" or "entity"
     path: tuple[str, ...]  # response keys from the root where entities are taken (lists are walked through)
+    display_path: str = ""  # the same with list markers, as EXPLAIN shows it: "users.@.reviews.@"
     operation_kind: str = "query"
     root_sel: OutSel = field(default_factory=OutSel)
     # entity fetches: subgraph type condition -> what to select on it
@@ -119,5 +120,5 @@ def _describe_fetch(g: FetchGroup) -> list[str]:
         body.extend(sel.print_indented(3))
         body.append("    }")
     body.extend(["  }", "}"])
-    flat = f'Flatten(path: "{".".join(g.path)}") {{'
+    flat = f'Flatten(path: "{g.display_path}") {{'
     return [flat] + ["  " + ln for ln in body] + ["}"]

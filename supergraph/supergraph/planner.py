@@ -56,11 +56,15 @@ class Planner:
         self._hops: set[tuple] = set()
         self._state = _StepState()
         self._by_id: dict[int, FetchGroup] = {}
+        # ancestors of the field being planned: (group, out, parent type, field, path, provided)
+        self._chain: list[tuple] = []
+        self._display: dict[tuple[str, ...], str] = {(): ""}  # path -> "users.@.reviews.@" (for EXPLAIN)
 
     # ---------------------------------------------------------------- entry point
     def plan(self, op: NormalizedOperation) -> QueryPlan:
         self._next_id = 0
         self._by_id = {}
+        self._display = {(): ""}
         root_type = op.root_type
         root_fields = self._flatten_root(root_type, op.selections)
         steps: list[list[FetchGroup]] = []
@@ -149,7 +153,8 @@ class Planner:
     # ---------------------------------------------------------------- groups
     def _new_group(self, graph: str, kind: str, path: tuple[str, ...]) -> FetchGroup:
         self._next_id += 1
-        g = FetchGroup(id=self._next_id, graph=graph, service=self.sg.graphs[graph].name, kind=kind, path=path)
+        g = FetchGroup(id=self._next_id, graph=graph, service=self.sg.graphs[graph].name, kind=kind, path=path,
+                       display_path=self._display.get(path, ".".join(path)))
         self._state.groups.append(g)
         self._by_id[g.id] = g
         return g
@@ -359,6 +364,14 @@ class Planner:
             return False
         return all(self._local(graph, t, name, provided) for t in possible)
 
+    def _descend(self, path: tuple[str, ...], fd_type_text: str, key: str) -> tuple[str, ...]:
+        child = (*path, key)
+        if child not in self._display:
+            parent = self._display.get(path, ".".join(path))
+            text = f"{parent}.{key}" if parent else key
+            self._display[child] = text + ".@" * fd_type_text.count("[")
+        return child
+
     def _add_local_field(
         self, g: FetchGroup, out: OutSel, ptype: str, s: FieldSel, path: tuple[str, ...],
         provided: list[Sel] | None,
@@ -376,7 +389,12 @@ class Planner:
         child_provided = self._provided_child(provided, ptype, s.name)
         if fig is not None and fig.provides is not None:
             child_provided = (child_provided or []) + self._fs(fig.provides)
-        self._plan_sels(g, child, fd.type_name, s.selections, (*path, s.key), child_provided)
+        self._chain.append((g, out, ptype, s, path, provided))
+        try:
+            self._plan_sels(g, child, fd.type_name, s.selections, self._descend(path, fd.type_text, s.key),
+                            child_provided)
+        finally:
+            self._chain.pop()
 
     def _plan_field(
         self, g: FetchGroup, out: OutSel, ptype: str, s: FieldSel, path: tuple[str, ...],
@@ -478,6 +496,8 @@ class Planner:
                     cost = self._local_cost(graph, fd.type_name, s.selections, prov, 0)
                 rank = (0 if direct else 1, cost, 0 if existing else 1, list(self.sg.graphs).index(graph))
                 candidates.append((rank, graph, etype, key))
+            if not candidates and self._hop_from_ancestor(g, ptype, s, path):
+                return
             if not candidates:
                 raise PlanningError(
                     f"cannot plan {ptype}.{s.name} at {'.'.join(path) or 'the root'}: no subgraph can resolve it "
@@ -498,9 +518,61 @@ class Planner:
                 child = sub.add_field(s.key, s.name, s.args_text, composite=True).selection
                 assert child is not None
                 prov = self._fs(fig.provides) if fig is not None and fig.provides is not None else None
-                self._plan_sels(e, child, fd.type_name, s.selections, (*path, s.key), prov)
+                self._chain.append((e, sub, etype, s, path, None))
+                try:
+                    child_path = self._descend(path, fd.type_text, s.key)
+                    self._plan_sels(e, child, fd.type_name, s.selections, child_path, prov)
+                finally:
+                    self._chain.pop()
         finally:
             self._hops.discard(marker)
+
+    def _hop_from_ancestor(self, g: FetchGroup, ptype: str, s: FieldSel, path: tuple[str, ...]) -> bool:
+        """The object at `path` is not an entity anywhere `s` lives: fetch it again, from the nearest ancestor
+        entity, in a subgraph that resolves the whole chain of fields down to `s` (e.g. a @shareable value type)."""
+        for depth in range(len(self._chain) - 1, -1, -1):
+            ag, _aout, atype, _afield, apath, aprov = self._chain[depth]
+            down = [c[3] for c in self._chain[depth:]]
+            for graph in self.sg.graphs:
+                if not self._chain_local(graph, atype, down, ptype, s.name):
+                    continue
+                key = self._pick_key(ag, atype, graph, atype, aprov)
+                if key is None or not self._can_fetch(ag.graph, atype, self._fs(key.selection), aprov):
+                    continue
+                saved = self._chain
+                self._chain = saved[:depth]
+                try:
+                    aout = saved[depth][1]
+                    e = self._enter_entity(ag, aout, atype, graph, atype, key, None, apath, aprov)
+                    sub = e.entity_sels.setdefault(atype, OutSel())
+                    sub_path = apath
+                    current_type = atype
+                    for f in down:
+                        fd = self.sg.field_def(current_type, f.name)
+                        assert fd is not None
+                        e.variables |= f.variables
+                        nxt = sub.add_field(f.key, f.name, f.args_text, composite=True).selection
+                        assert nxt is not None
+                        sub, sub_path, current_type = nxt, self._descend(sub_path, fd.type_text, f.key), fd.type_name
+                    if current_type != ptype:
+                        sub.add_field("__typename", "__typename")
+                        sub = sub.fragment(ptype)
+                    self._plan_sels(e, sub, ptype, [s], path, None)
+                finally:
+                    self._chain = saved
+                return True
+        return False
+
+    def _chain_local(self, graph: str, atype: str, down: list[FieldSel], ptype: str, name: str) -> bool:
+        current = atype
+        for f in down:
+            if not self.sg.resolves_locally(current, f.name, graph):
+                return False
+            fd = self.sg.field_def(current, f.name)
+            if fd is None:
+                return False
+            current = fd.type_name
+        return self._applies(current, ptype) and self.sg.resolves_locally(ptype, name, graph)
 
     def _enter_entity(
         self, g: FetchGroup, out: OutSel, ptype: str, graph: str, etype: str, key: Key,
