@@ -139,3 +139,16 @@ async def test_the_database_itself_refuses_a_second_holder(pg_store: Store) -> N
     with pytest.raises(IntegrityError):
         await second_task
     assert await holds(store, copy["id"]) == 1
+
+
+async def test_many_concurrent_approvals_and_acceptances_through_the_api(store: Store) -> None:
+    """The same rule on both databases, with no help: twenty concurrent moves for one copy, one succeeds."""
+    copy = await store.add_copy(ALICE)
+    loans = [await store.request_loan(Principal(user_id=f"u-b{i}"), copy["id"]) for i in range(10)]
+    orders = [(await store.ok("mutation($c: ID!) { placeOrder(copyId: $c) { id } }", {"c": copy["id"]},
+                              as_user=Principal(user_id=f"u-s{i}")))["placeOrder"] for i in range(10)]
+    results = await asyncio.gather(*(store.step("approveLoan", loan["id"], as_user=ALICE) for loan in loans),
+                                   *(store.step("acceptOrder", order["id"], as_user=ALICE) for order in orders))
+    assert sum(1 for r in results if not r.get("errors")) == 1
+    assert {error_code(r) for r in results if r.get("errors")} == {"BAD_USER_INPUT"}
+    assert await holds(store, copy["id"]) == 1
