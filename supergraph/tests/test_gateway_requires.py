@@ -1,0 +1,65 @@
+"""@requires: the required fields reach the subgraph in the representation, whatever it takes to collect them."""
+
+import pytest
+from supergraph_testkit import check, serve_scenario
+
+
+@pytest.fixture(scope="module")
+def served():
+    with serve_scenario("sc_requires") as s:
+        yield s
+
+
+@pytest.fixture
+async def gw(served):
+    gateway = served.gateway()
+    yield gateway
+    await gateway.aclose()
+
+
+async def test_requires_fields_from_another_subgraph_and_field_arguments(gw):
+    await check(gw, '{ products { id isHeavy shippingEstimate(zip: "94000") } }', {"products": [
+        {"id": "p1", "isHeavy": True, "shippingEstimate": 42},
+        {"id": "p2", "isHeavy": False, "shippingEstimate": 2},
+        {"id": "p3", "isHeavy": False, "shippingEstimate": 10},
+    ]})
+
+
+async def test_requires_argument_from_a_variable(gw):
+    await check(gw, "query($z: String!) { products { shippingEstimate(zip: $z) } }", {"products": [
+        {"shippingEstimate": 21}, {"shippingEstimate": 1}, {"shippingEstimate": 5},
+    ]}, variables={"z": "10115"})
+
+
+async def test_chain_of_requires(gw):
+    # hasDiscount needs isExpensive (pricing), which itself needs price (catalog)
+    await check(gw, "{ products { id hasDiscount } }", {"products": [
+        {"id": "p1", "hasDiscount": False}, {"id": "p2", "hasDiscount": True}, {"id": "p3", "hasDiscount": False},
+    ]})
+
+
+async def test_chain_of_requires_together_with_the_intermediate_field(gw):
+    await check(gw, "{ products { hasDiscount isExpensive price } }", {"products": [
+        {"hasDiscount": False, "isExpensive": True, "price": 900},
+        {"hasDiscount": True, "isExpensive": False, "price": 15},
+        {"hasDiscount": False, "isExpensive": True, "price": 120},
+    ]})
+
+
+async def test_requires_with_fragments_on_an_interface(gw):
+    await check(gw, "{ products { label media { title } } }", {"products": [
+        {"label": "Dune (412 pages)", "media": {"title": "Dune"}},
+        {"label": "Alien (117 min)", "media": {"title": "Alien"}},
+        {"label": "no media", "media": None},
+    ]})
+
+
+async def test_circular_requires_relays_back_to_the_first_subgraph(gw):
+    await check(gw, "{ feed { id byNovice author { id yearsOfExperience } } }", {"feed": [
+        {"id": "post1", "byNovice": True, "author": {"id": "u1", "yearsOfExperience": 1}},
+        {"id": "post2", "byNovice": False, "author": {"id": "u2", "yearsOfExperience": 9}},
+    ]})
+
+
+async def test_circular_requires_without_asking_for_the_required_data(gw):
+    await check(gw, "{ feed { byNovice } }", {"feed": [{"byNovice": True}, {"byNovice": False}]})
