@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -512,7 +513,7 @@ class Merger:
                 continue
             if source not in self.names:
                 state.unknown_target.add(idx)
-                close = [n for n in self.names if n.lower() == source.lower() or n.startswith(source[:3])]
+                close = difflib.get_close_matches(source, self.names, n=1)
                 extra = f' Did you mean "{close[0]}"?' if close else ""
                 self.hints.append(Hint("FROM_SUBGRAPH_DOES_NOT_EXIST",
                                        f'Source subgraph "{source}" for field "{coordinate}" on subgraph '
