@@ -44,6 +44,8 @@ def validate(event: str, data: dict[str, Any]) -> None:
     validator = _validator(event)
     if validator is None:
         raise EventError(f"unknown event {event!r}: no schema in schema/events")
+    if validator.is_valid(data):  # the common case; the slower search for the best error only on failure
+        return
     error = best_match(validator.iter_errors(data))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "data"

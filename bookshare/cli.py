@@ -1,0 +1,90 @@
+"""The `bookshare` command."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bookshare.services import SUBGRAPHS
+
+app = typer.Typer(help="Bookshare: share physical books. Run it, serve one part of it, compose its supergraph.",
+                  no_args_is_help=True, add_completion=False)
+
+Host = Annotated[str, typer.Option(help="Address to listen on.")]
+
+
+@app.command()
+def dev(
+    host: Host = "127.0.0.1",
+    data_dir: Annotated[Path, typer.Option(envvar="BOOKSHARE_DATA_DIR", help="Where the SQLite files live.")] = Path(
+        ".data"),
+) -> None:
+    """Everything in one process: the gateway on :4000 and every subgraph, on SQLite and the in-process bus."""
+    from bookshare.runner import run_dev
+
+    asyncio.run(run_dev(host, data_dir))
+
+
+@app.command()
+def serve(
+    service: Annotated[str, typer.Argument(help=f"One of: {', '.join(SUBGRAPHS)}.")],
+    host: Host = "0.0.0.0",
+    port: Annotated[int | None, typer.Option(help="Port (default: the service's own).")] = None,
+) -> None:
+    """One subgraph in this process, on the database and broker its environment names (as compose.yaml runs it)."""
+    from bookshare.runner import serve_one
+
+    if service not in SUBGRAPHS:
+        raise typer.BadParameter(f"choose one of {', '.join(SUBGRAPHS)}", param_hint="SERVICE")
+    serve_one(service, host, port)
+
+
+@app.command()
+def compose(
+    output: Annotated[Path, typer.Option(help="Where to write the supergraph.")] = Path("schema/supergraph.graphql"),
+    host: Annotated[str, typer.Option(help="Where the subgraphs listen.")] = "127.0.0.1",
+) -> None:
+    """Fetch every running subgraph's SDL and write the composed supergraph."""
+    from bookshare.runner import compose_running
+    from bookshare_common.settings import load_settings
+
+    urls = {name: f"http://{host}:{load_settings(name).port}/graphql" for name in SUBGRAPHS}
+    sdl = asyncio.run(compose_running(urls, load_settings("gateway")))
+    output.write_text(sdl)
+    typer.echo(f"wrote {output}")
+
+
+@app.command()
+def gateway(
+    supergraph: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="A supergraph SDL file.")],
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 4000,
+    host: Host = "127.0.0.1",
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """A gateway on a supergraph composed elsewhere (for example by Apollo's tools)."""
+    from supergraph.server import run
+
+    run(str(supergraph), host=host, port=port, workers=workers)
+
+
+@app.command()
+def explain(
+    query: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A file holding the operation.")],
+    supergraph: Annotated[Path, typer.Option(exists=True, dir_okay=False)] = Path("schema/supergraph.graphql"),
+    operation_name: Annotated[str | None, typer.Option(help="Which operation of the document.")] = None,
+) -> None:
+    """Print the query plan the gateway makes for an operation."""
+    from supergraph.explain import explain_plan
+
+    typer.echo(explain_plan(supergraph.read_text(), query.read_text(), operation_name))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

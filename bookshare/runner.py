@@ -1,0 +1,123 @@
+"""Runs services: all of them in one process (`bookshare dev`) or one per process (`bookshare serve`)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import structlog
+import uvicorn
+
+from bookshare.services import SUBGRAPHS, spec
+from bookshare_common.credential import CREDENTIAL_HEADER, ANONYMOUS, CredentialIssuer, development_key_pair
+from bookshare_common.events import InMemoryTransport, Transport
+from bookshare_common.service import create_service_app
+from bookshare_common.settings import SERVICE_PORTS, ServiceSettings, load_settings
+
+log = structlog.get_logger("bookshare")
+
+
+class _Server(uvicorn.Server):
+    """A uvicorn server that leaves signal handling to us (several share one process)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _server(app: object, host: str, port: int) -> _Server:
+    return _Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                                  lifespan="on"))
+
+
+def gateway_issuer(settings: ServiceSettings) -> CredentialIssuer:
+    private = settings.gateway_private_key
+    if private is None:
+        if settings.production:
+            raise SystemExit("BOOKSHARE_GATEWAY_PRIVATE_KEY must be set in production")
+        private, _ = development_key_pair(settings.data_dir)
+    return CredentialIssuer(private)
+
+
+def gateway_app(supergraph_sdl: str, settings: ServiceSettings, *, auth_url: str | None):  # noqa: ANN201
+    """Our gateway with Bookshare's identity in front: bearer tokens checked, credentials to subgraphs."""
+    import os
+
+    from supergraph.identity import AccessTokenVerifier, BookshareIdentity
+    from supergraph.identity.middleware import IdentityMiddleware, forward_identity_headers
+    from supergraph.server import create_app
+
+    verifier = None
+    if auth_url:
+        verifier = AccessTokenVerifier(
+            f"{auth_url.rstrip('/')}/.well-known/jwks.json",
+            issuer=os.environ.get("BOOKSHARE_AUTH_ISSUER", "bookshare-auth"),
+            audience=os.environ.get("BOOKSHARE_AUTH_AUDIENCE", "bookshare"),
+        )
+    identity = BookshareIdentity(gateway_issuer(settings), verifier)
+    return IdentityMiddleware(create_app(supergraph_sdl, subgraph_headers=forward_identity_headers), identity)
+
+
+async def compose_running(subgraph_urls: dict[str, str], settings: ServiceSettings) -> str:
+    """Fetch each running subgraph's SDL (with the gateway credential) and compose the supergraph."""
+    from supergraph.composition import compose_from_urls
+
+    headers = {CREDENTIAL_HEADER: gateway_issuer(settings).issue(ANONYMOUS)}
+    result = await compose_from_urls(list(subgraph_urls.items()), headers=headers)
+    if result.errors or result.supergraph_sdl is None:
+        lines = "\n".join(f"  - {error}" for error in result.errors)
+        raise SystemExit(f"composition failed:\n{lines}")
+    return result.supergraph_sdl
+
+
+async def _wait_started(servers: list[_Server]) -> None:
+    while not all(s.started for s in servers):
+        if any(s.should_exit for s in servers):
+            raise SystemExit("a service failed to start")
+        await asyncio.sleep(0.05)
+
+
+async def run_dev(host: str = "127.0.0.1", data_dir: Path = Path(".data")) -> None:
+    """Everything in one process: subgraphs on 4001-4005 on SQLite, the in-process bus, the gateway on 4000."""
+    transport: Transport = InMemoryTransport()
+    servers: list[_Server] = []
+    urls: dict[str, str] = {}
+    for name in SUBGRAPHS:
+        settings = load_settings(name, data_dir=data_dir)
+        app = create_service_app(spec(name), settings, transport=transport)
+        servers.append(_server(app, host, settings.port))
+        urls[name] = f"http://{host}:{settings.port}/graphql"
+    tasks = [asyncio.create_task(s.serve()) for s in servers]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await _wait_started(servers)
+        gw_settings = load_settings("gateway", data_dir=data_dir)
+        sdl = await compose_running(urls, gw_settings)
+        (data_dir / "supergraph.graphql").write_text(sdl)
+        gateway = _server(gateway_app(sdl, gw_settings, auth_url=f"http://{host}:{SERVICE_PORTS['auth']}"),
+                          host, gw_settings.port)
+        servers.append(gateway)
+        tasks.append(asyncio.create_task(gateway.serve()))
+        await _wait_started(servers)
+        print(f"Bookshare is running: http://localhost:{gw_settings.port}/graphql  (Ctrl-C stops it)", flush=True)
+        for name, url in urls.items():
+            print(f"  {name:<13} {url}", flush=True)
+        await stop.wait()
+    finally:
+        print("stopping…", flush=True)
+        for server in servers:
+            server.should_exit = True
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def serve_one(name: str, host: str, port: int | None) -> None:
+    """One service in this process, on the broker and database its environment names (compose.yaml)."""
+    settings = load_settings(name, host=host, **({"port": port} if port else {}))
+    app = create_service_app(spec(name), settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", access_log=False)
