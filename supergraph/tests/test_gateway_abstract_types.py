@@ -62,7 +62,8 @@ async def test_named_nested_fragments_on_abstract_types_with_aliases(gw):
             {"kind": "Magazine", "id": "m1"},
             {"kind": "Book", "id": "b2", "title": "Emma", "pages": 320},
         ],
-        "more": [{"kind": "Dvd", "id": "d1", "length": 117}, {"kind": "Book", "id": "b1", "title": "Dune", "pages": 412}],
+        "more": [{"kind": "Dvd", "id": "d1", "length": 117},
+                 {"kind": "Book", "id": "b1", "title": "Dune", "pages": 412}],
     })
 
 
