@@ -5,7 +5,7 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(shell command -v $(PYTHON))
 
-.PHONY: install run test lint bench-events compose clean
+.PHONY: install test-tools run test lint bench-events compose clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -15,12 +15,19 @@ $(UV):
 	$(UV) sync --frozen --all-packages
 	touch $@
 
+# Apollo's composition, which the tests use to cross-check ours (Node.js and npm from the machine).
+tools/federation/node_modules/.installed: tools/federation/package.json tools/federation/package-lock.json
+	cd tools/federation && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: .venv/.synced
+
+test-tools: tools/federation/node_modules/.installed
 
 run: install
 	.venv/bin/bookshare dev
 
-test: install
+test: install test-tools
 	.venv/bin/python -m pytest
 
 lint: install

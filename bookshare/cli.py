@@ -48,8 +48,9 @@ def compose(
     host: Annotated[str, typer.Option(help="Where the subgraphs listen.")] = "127.0.0.1",
 ) -> None:
     """Fetch every running subgraph's SDL and write the composed supergraph."""
-    from bookshare.runner import compose_running
     from bookshare_common.settings import load_settings
+
+    from bookshare.runner import compose_running
 
     urls = {name: f"http://{host}:{load_settings(name).port}/graphql" for name in SUBGRAPHS}
     sdl = asyncio.run(compose_running(urls, load_settings("gateway")))
@@ -63,11 +64,13 @@ def gateway(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 4000,
     host: Host = "127.0.0.1",
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    auth_url: Annotated[str | None, typer.Option(envvar="BOOKSHARE_AUTH_URL",
+                                                 help="The auth service, whose JWKS checks bearer tokens.")] = None,
 ) -> None:
     """A gateway on a supergraph composed elsewhere (for example by Apollo's tools)."""
-    from supergraph.server import run
+    from bookshare.runner import serve_gateway
 
-    run(str(supergraph), host=host, port=port, workers=workers)
+    serve_gateway(supergraph, host, port, workers, auth_url)
 
 
 @app.command()

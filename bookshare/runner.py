@@ -10,12 +10,12 @@ from pathlib import Path
 
 import structlog
 import uvicorn
-
-from bookshare.services import SUBGRAPHS, spec
-from bookshare_common.credential import CREDENTIAL_HEADER, ANONYMOUS, CredentialIssuer, development_key_pair
+from bookshare_common.credential import ANONYMOUS, CREDENTIAL_HEADER, CredentialIssuer, development_key_pair
 from bookshare_common.events import InMemoryTransport, Transport
 from bookshare_common.service import create_service_app
 from bookshare_common.settings import SERVICE_PORTS, ServiceSettings, load_settings
+
+from bookshare.services import SUBGRAPHS, spec
 
 log = structlog.get_logger("bookshare")
 
@@ -58,7 +58,20 @@ def gateway_app(supergraph_sdl: str, settings: ServiceSettings, *, auth_url: str
             audience=os.environ.get("BOOKSHARE_AUTH_AUDIENCE", "bookshare"),
         )
     identity = BookshareIdentity(gateway_issuer(settings), verifier)
-    return IdentityMiddleware(create_app(supergraph_sdl, subgraph_headers=forward_identity_headers), identity)
+    overrides = subgraph_url_overrides(os.environ.get("BOOKSHARE_SUBGRAPH_URLS", ""))
+    return IdentityMiddleware(
+        create_app(supergraph_sdl, subgraph_headers=forward_identity_headers, url_overrides=overrides), identity)
+
+
+def subgraph_url_overrides(spec: str) -> dict[str, str]:
+    """`auth=http://auth:4001/graphql,store=…`: where the subgraphs really are (containers, other hosts)."""
+    overrides: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        name, sep, url = item.partition("=")
+        if not sep or not url.startswith(("http://", "https://")):
+            raise SystemExit(f"BOOKSHARE_SUBGRAPH_URLS: expected name=http(s)://…, got {item!r}")
+        overrides[name.strip()] = url.strip()
+    return overrides
 
 
 async def compose_running(subgraph_urls: dict[str, str], settings: ServiceSettings) -> str:
@@ -121,3 +134,28 @@ def serve_one(name: str, host: str, port: int | None) -> None:
     settings = load_settings(name, host=host, **({"port": port} if port else {}))
     app = create_service_app(spec(name), settings)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", access_log=False)
+
+
+GATEWAY_SUPERGRAPH_ENV = "BOOKSHARE_SUPERGRAPH_PATH"
+GATEWAY_AUTH_URL_ENV = "BOOKSHARE_AUTH_URL"
+
+
+def gateway_from_env():  # noqa: ANN201
+    """App factory for gateway worker processes (uvicorn --factory)."""
+    import os
+
+    settings = load_settings("gateway")
+    sdl = Path(os.environ[GATEWAY_SUPERGRAPH_ENV]).read_text()
+    return gateway_app(sdl, settings, auth_url=os.environ.get(GATEWAY_AUTH_URL_ENV) or None)
+
+
+def serve_gateway(supergraph: Path, host: str, port: int, workers: int, auth_url: str | None) -> None:
+    """The Bookshare gateway on a supergraph file: bearer tokens checked, credentials sent to subgraphs."""
+    import os
+
+    os.environ[GATEWAY_SUPERGRAPH_ENV] = str(supergraph.resolve())
+    if auth_url:
+        os.environ[GATEWAY_AUTH_URL_ENV] = auth_url
+    gateway_from_env()  # fail here, once, on a bad supergraph or setting, before any worker starts
+    uvicorn.run("bookshare.runner:gateway_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", access_log=False)

@@ -52,6 +52,9 @@ class ServiceSettings(BaseSettings):
         return self.environment == "production"
 
 
+STATELESS = {"gateway"}  # owns no data: no database to check
+
+
 def load_settings(service: str, **overrides: object) -> ServiceSettings:
     """Settings for one service: shared variables plus BOOKSHARE_<SERVICE>_DATABASE_URL and _PORT."""
     env = service.upper()
@@ -75,11 +78,11 @@ def check_production(settings: ServiceSettings) -> None:
             "BOOKSHARE_GATEWAY_PUBLIC_KEY must be set in production (the development key is generated "
             "into the data folder and is not a production secret)"
         )
-    if settings.database_url.startswith("sqlite"):
+    if settings.service not in STATELESS and settings.database_url.startswith("sqlite"):
         raise InsecureProductionSetting(
             f"BOOKSHARE_{settings.service.upper()}_DATABASE_URL must point at PostgreSQL in production"
         )
-    if settings.broker_url.startswith("memory:"):
+    if settings.service not in STATELESS and settings.broker_url.startswith("memory:"):
         raise InsecureProductionSetting("BOOKSHARE_BROKER_URL must point at RabbitMQ (amqp://) in production")
     if "guest:guest@" in settings.broker_url:
         raise InsecureProductionSetting("BOOKSHARE_BROKER_URL uses the development guest:guest account")
