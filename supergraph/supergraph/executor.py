@@ -149,6 +149,7 @@ class Execution:
         services: dict[str, str],
         variables: dict[str, Any],
         headers: dict[str, str] | None,
+        abstract_types: frozenset[str] = frozenset(),
     ):
         self.plan = plan
         self.compiled = compiled
@@ -159,6 +160,7 @@ class Execution:
         self.headers = headers
         self.data: dict[str, Any] = {}
         self.errors: list[dict[str, Any]] = []
+        self.abstract_types = abstract_types
 
     async def run(self) -> None:
         for step in self.plan.steps:
@@ -229,10 +231,14 @@ class Execution:
         data = payload.get("data")
         entities = data.get("_entities") if isinstance(data, dict) else None
         if isinstance(entities, list):
+            abstract = self.abstract_types
             for i, ent in enumerate(entities[: len(targets)]):
                 if isinstance(ent, dict):
                     for o in targets[i]:
                         deep_merge(o, ent)
+                        # an @interfaceObject subgraph only knows the interface; a later answer names the real type
+                        if o.get("__typename") in abstract and ent.get("__typename") not in (None, *abstract):
+                            o["__typename"] = ent["__typename"]
         errs = payload.get("errors") or ()
         if errs:
             paths = None

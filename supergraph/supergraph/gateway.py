@@ -87,6 +87,7 @@ class Gateway:
             enum: overrides.get(g.name, overrides.get(enum, g.url)) for enum, g in self.supergraph.graphs.items()
         }
         self.services = {enum: g.name for enum, g in self.supergraph.graphs.items()}
+        self._abstract_types = frozenset(n for n, t in self.supergraph.types.items() if t.is_abstract)
         self._client = client
         self._timeout = timeout
         self._documents: _LRU = _LRU(cache_size)
@@ -202,7 +203,8 @@ class Gateway:
                     {"errors": [{**e.formatted, "extensions": {"code": "BAD_USER_INPUT"}} for e in coerced]}, 400
                 )
         run = Execution(
-            cached.plan, cached.compiled, self.client, self.urls, self.services, variables, headers
+            cached.plan, cached.compiled, self.client, self.urls, self.services, variables, headers,
+            self._abstract_types,
         )
         await run.run()
         errors = run.errors

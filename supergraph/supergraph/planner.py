@@ -316,6 +316,8 @@ class Planner:
         if td.is_abstract and not self.sg.is_interface_object_in(ptype, g.graph):
             self._plan_abstract(g, out, ptype, sels, path, provided)
             return
+        if td.is_abstract:
+            out.add_field("__typename", "__typename")  # shaping needs it, even if it only names the interface
         for s in sels:
             if isinstance(s, FragSel):
                 if self._applies(s.type_condition, ptype):

@@ -156,7 +156,9 @@ class ResponseShaper:
         if desc[2]:
             runtime = v.get("__typename")
             if runtime not in self.s._object_types or not self.s.applies(desc[1], runtime):
-                return None
+                if runtime != desc[1]:
+                    return None
+                # data from an @interfaceObject subgraph only: shape it by the interface's own fields
         else:
             runtime = desc[1]
         r = self._object(v, runtime, sub, (*path, key), errors)
