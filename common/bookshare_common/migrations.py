@@ -5,6 +5,7 @@ A service's `env.py` is just `run_env(target_metadata=metadata)`.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from alembic import command, context
@@ -21,7 +22,20 @@ def _config(script_location: Path, connection: Connection | None = None) -> Conf
     return cfg
 
 
+# Alembic keeps its running context in module globals: two services migrating at once in one process
+# (`bookshare dev`) would trample each other, so migrations in a process take turns.
+_lock: asyncio.Lock | None = None
+
+
 async def upgrade(engine: AsyncEngine, script_location: Path, revision: str = "head") -> None:
+    global _lock
+    if _lock is None:
+        _lock = asyncio.Lock()
+    async with _lock:
+        await _upgrade(engine, script_location, revision)
+
+
+async def _upgrade(engine: AsyncEngine, script_location: Path, revision: str) -> None:
     def run(connection: Connection) -> None:
         command.upgrade(_config(script_location, connection), revision)
 
