@@ -19,6 +19,9 @@ class ResolvedFieldSet:
     errors: list[str] = field(default_factory=list)
     # the fields selected directly on the parent type (what @external must be on, for @requires)
     top_level: list[Field] = field(default_factory=list)
+    # leaf fields that are not @external and have no @external parent in the selection (invalid in
+    # @requires/@provides: the subgraph resolves them itself)
+    local_leaves: list[tuple[TypeDef, Field]] = field(default_factory=list)
 
 
 def parse_field_set(fields: str) -> SelectionSetNode:
@@ -42,7 +45,8 @@ def resolve_field_set(
     except GraphQLSyntaxError as exc:
         result.errors.append(f"Invalid field set: {exc.message}")
         return result
-    _walk(subgraph, parent, selection_set, result, include_implementations, allow_arguments, top=True)
+    _walk(subgraph, parent, selection_set, result, include_implementations, allow_arguments, top=True,
+          external_parent=False)
     return result
 
 
@@ -54,6 +58,7 @@ def _walk(
     include_implementations: bool,
     allow_arguments: bool,
     top: bool,
+    external_parent: bool,
 ) -> None:
     for selection in selection_set.selections:
         if isinstance(selection, InlineFragmentNode):
@@ -64,7 +69,8 @@ def _walk(
                     result.errors.append(f'Unknown type "{selection.type_condition.name.value}"')
                     continue
                 target = condition
-            _walk(subgraph, target, selection.selection_set, result, include_implementations, allow_arguments, top)
+            _walk(subgraph, target, selection.selection_set, result, include_implementations, allow_arguments, top,
+                  external_parent)
             continue
         if not isinstance(selection, FieldNode):
             result.errors.append("Named fragments are not allowed in a field set")
@@ -95,6 +101,8 @@ def _walk(
         child = subgraph.types.get(named_type(definition.type))
         is_leaf = child is None or child.kind in (SCALAR, ENUM)
         if selection.selection_set is None:
+            if not definition.external and not external_parent:
+                result.local_leaves.append((parent, definition))
             if not is_leaf:
                 result.errors.append(
                     f'Field "{name}" of type "{definition.type}" must have a selection of subfields. '
@@ -108,4 +116,5 @@ def _walk(
             continue
         assert child is not None
         if child.kind in (OBJECT, INTERFACE, UNION):
-            _walk(subgraph, child, selection.selection_set, result, include_implementations, allow_arguments, False)
+            _walk(subgraph, child, selection.selection_set, result, include_implementations, allow_arguments, False,
+                  external_parent or definition.external)

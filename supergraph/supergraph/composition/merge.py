@@ -40,6 +40,8 @@ from .usage import used_fields
 _LABEL = re.compile(r"^[a-zA-Z][a-zA-Z0-9_\-:./]*$")
 _PERCENT = re.compile(r"^percent\((\d{1,2}(\.\d{1,8})?|100)\)$")
 _CARRIED_ORDER = ("inaccessible", "tag", "authenticated", "requiresScopes", "policy")
+# built-in directives kept on the supergraph elements (one application, the most common one)
+_BUILT_IN_KEPT = ("deprecated", "specifiedBy")
 
 
 @dataclass
@@ -148,6 +150,13 @@ class Merger:
     def merge_directives(self, lists: list[list[AppliedDirective]]) -> list[AppliedDirective]:
         """@inaccessible/@authenticated once, every distinct @tag, the union of scopes and policies."""
         merged: list[AppliedDirective] = []
+        for name in _BUILT_IN_KEPT:
+            applications = [d for directives in lists for d in directives if d.name == name]
+            if applications:
+                counts = Counter(tuple(sorted((k, print_ast(v)) for k, v in a.args.items())) for a in applications)
+                best = counts.most_common(1)[0][0]
+                merged.append(next(a for a in applications
+                                   if tuple(sorted((k, print_ast(v)) for k, v in a.args.items())) == best))
         for name in _CARRIED_ORDER:
             applications = [d for directives in lists for d in directives if d.name == name]
             if not applications:
@@ -601,8 +610,8 @@ class Merger:
         dest.description = self.merge_description([f.description for f in resolving.values()])
         dest.directives = self.merge_directives([f.directives for f in resolving.values()])
         for idx, f in present.items():
-            if f.external and any(d.name != "inaccessible" for d in f.directives):
-                bad = next(d for d in f.directives if d.name != "inaccessible")
+            if f.external and any(d.name in _CARRIED_ORDER[1:] for d in f.directives):
+                bad = next(d for d in f.directives if d.name in _CARRIED_ORDER[1:])
                 self.error("MERGED_DIRECTIVE_APPLICATION_ON_EXTERNAL",
                            f'[{self.names[idx]}] Cannot apply merged directive @{bad.name} to external field '
                            f'"{coordinate}"', merged.name, name, self.names[idx])

@@ -113,7 +113,9 @@ class _Reader:
         carried = []
         for directive in directives or ():
             canonical = self.canonical(directive)
-            if canonical in CARRIED_DIRECTIVES:
+            if directive.name.value in ("deprecated", "specifiedBy"):
+                canonical = directive.name.value
+            if canonical in CARRIED_DIRECTIVES or canonical in ("deprecated", "specifiedBy"):
                 args = {a.name.value: a.value for a in directive.arguments or ()}
                 carried.append(AppliedDirective(canonical, args))
         return carried

@@ -89,8 +89,7 @@ def upgrade_fed1(subgraph: Subgraph, all_subgraphs: list[Subgraph],
     for typedef in types.values():
         if _is_type_extension(typedef) or typedef.has_extension:
             typedef.has_definition = True
-            typedef.has_extension = False
-            typedef.extends = False
+            typedef.has_extension = False  # (an explicit @extends stays, and still marks its keys)
             for key in typedef.keys:
                 key.extension = False
     # unused @external fields are dropped

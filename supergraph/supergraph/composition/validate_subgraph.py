@@ -67,15 +67,14 @@ def validate_subgraph(subgraph: Subgraph) -> list[CompositionError]:
                     hint = _MISSING_HINT if problem.startswith("Cannot query field") else ""
                     error("REQUIRES_INVALID_FIELDS", f"{where}: {problem}{hint}", typedef.name, field.name)
                 if subgraph.fed2:
-                    for required in resolved.top_level:
-                        if not required.external:
-                            error(
-                                "REQUIRES_FIELDS_MISSING_EXTERNAL",
-                                f'{where}: field "{typedef.name}.{required.name}" should not be part of a @requires '
-                                "since it is already provided by this subgraph (it is not marked @external)",
-                                typedef.name,
-                                field.name,
-                            )
+                    for owner, required in resolved.local_leaves:
+                        error(
+                            "REQUIRES_FIELDS_MISSING_EXTERNAL",
+                            f'{where}: field "{owner.name}.{required.name}" should not be part of a @requires '
+                            "since it is already provided by this subgraph (it is not marked @external)",
+                            typedef.name,
+                            field.name,
+                        )
             if field.provides is not None:
                 where = f'On field "{coordinate}", for @provides(fields: "{field.provides}")'
                 target = types.get(named_type(field.type))
@@ -93,15 +92,14 @@ def validate_subgraph(subgraph: Subgraph) -> list[CompositionError]:
                     hint = _MISSING_HINT if problem.startswith("Cannot query field") else ""
                     error("PROVIDES_INVALID_FIELDS", f"{where}: {problem}{hint}", typedef.name, field.name)
                 if subgraph.fed2:
-                    for provided in resolved.top_level:
-                        if not provided.external:
-                            error(
-                                "PROVIDES_FIELDS_MISSING_EXTERNAL",
-                                f'{where}: field "{target.name}.{provided.name}" should not be part of a @provides '
-                                "since it is already provided by this subgraph (it is not marked @external)",
-                                typedef.name,
-                                field.name,
-                            )
+                    for owner, provided in resolved.local_leaves:
+                        error(
+                            "PROVIDES_FIELDS_MISSING_EXTERNAL",
+                            f'{where}: field "{owner.name}.{provided.name}" should not be part of a @provides '
+                            "since it is already provided by this subgraph (it is not marked @external)",
+                            typedef.name,
+                            field.name,
+                        )
     if subgraph.fed2:
         used = used_fields(subgraph)
         for typedef in types.values():

@@ -117,7 +117,7 @@ def api_schema_from_supergraph(supergraph_sdl: str) -> str:
                 field_changes: dict = {"directives": _keep_directives(field)}
                 if isinstance(field, FieldDefinitionNode):
                     field_changes["arguments"] = tuple(
-                        arg.__class__(**{**{k: getattr(arg, k) for k in arg.keys}, "directives": ()})
+                        arg.__class__(**{**{k: getattr(arg, k) for k in arg.keys}, "directives": _keep_directives(arg)})
                         for arg in field.arguments or ()
                         if not _has_inaccessible(arg)
                     )
