@@ -7,15 +7,22 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphql import GraphQLError, GraphQLSchema, validate
+from graphql import GraphQLError, GraphQLSchema, execute_sync, validate
 from graphql.execution.values import get_variable_values
-from graphql.language import DocumentNode, OperationDefinitionNode, parse
+from graphql.language import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    parse,
+)
 
 from .api_schema import build_api_schema
 from .executor import CompiledGroup, Execution, compile_group
 from .loading import load_supergraph
 from .model import Supergraph
-from .operation import OperationError, condition_variables, normalize, select_operation
+from .operation import FieldSel, OperationError, condition_variables, normalize, select_operation
 from .plan import QueryPlan
 from .planner import Planner, PlanningError
 from .response import ResponseShaper, Shaper
@@ -56,12 +63,28 @@ class CachedPlan:
     shaper: ResponseShaper
     root_type: str
     operation_node: OperationDefinitionNode
+    document: DocumentNode
+    introspection_keys: tuple[str, ...] = ()  # root fields answered from the API schema (__schema, __type)
 
 
 @dataclass
 class GatewayResult:
     body: dict[str, Any]
     status: int = 200
+
+
+def _introspection_only(doc: DocumentNode, op: OperationDefinitionNode) -> DocumentNode:
+    """The operation reduced to its __schema/__type root fields, for graphql-core to answer from the API schema."""
+    fields = tuple(
+        s for s in op.selection_set.selections
+        if isinstance(s, FieldNode) and s.name.value in ("__schema", "__type")
+    )
+    only = OperationDefinitionNode(
+        operation=op.operation, name=op.name, variable_definitions=op.variable_definitions,
+        directives=op.directives, selection_set=SelectionSetNode(selections=fields),
+    )
+    fragments = tuple(d for d in doc.definitions if isinstance(d, FragmentDefinitionNode))
+    return DocumentNode(definitions=(only, *fragments))
 
 
 def _gql_error(message: str, code: str, **extra: Any) -> dict[str, Any]:
@@ -169,7 +192,13 @@ class Gateway:
             log.warning("planning failed: %s", exc)
             return None, GatewayResult({"errors": [_gql_error(str(exc), "QUERY_PLANNING_FAILED")]}, 500)
         compiled = {g.id: compile_group(g, self.supergraph) for step in plan.steps for g in step}
-        cached = CachedPlan(plan, compiled, ResponseShaper(self.shaper), root_type, op)
+        introspection = tuple(
+            s.key for s in normalized.selections if isinstance(s, FieldSel) and s.name in ("__schema", "__type")
+        )
+        document = parsed.document
+        if introspection:
+            document = _introspection_only(parsed.document, op)
+        cached = CachedPlan(plan, compiled, ResponseShaper(self.shaper), root_type, op, document, introspection)
         self._plans.put(key, cached)
         return cached, None
 
@@ -209,6 +238,11 @@ class Gateway:
         await run.run()
         errors = run.errors
         data = cached.shaper.shape(cached.root_type, cached.plan.operation.selections, run.data, errors)
+        if cached.introspection_keys and isinstance(data, dict):
+            result = execute_sync(self.api_schema, cached.document, variable_values=variables)
+            for key in cached.introspection_keys:
+                data[key] = (result.data or {}).get(key)
+            errors.extend(e.formatted for e in result.errors or ())
         body: dict[str, Any] = {"errors": errors, "data": data} if errors else {"data": data}
         if explain:
             body["extensions"] = {"queryPlan": cached.plan.describe()}

@@ -72,7 +72,7 @@ class Planner:
             current: _StepState | None = None
             current_graph = None
             for f in root_fields:
-                if f.name == "__typename":
+                if f.name.startswith("__"):
                     continue
                 graph = self._choose_root_graph(root_type, f, preferred=[current_graph] if current_graph else [])
                 if current is None or graph != current_graph:
@@ -83,7 +83,7 @@ class Planner:
                 self._plan_root_field(root_type, f, graph, op.kind)
         else:
             self._state = _StepState()
-            pending = [f for f in root_fields if f.name != "__typename"]
+            pending = [f for f in root_fields if not f.name.startswith("__")]  # __typename, __schema, __type
             # fields that only one subgraph resolves pick their group first; the others then prefer those groups
             single, multi = [], []
             for f in pending:
