@@ -6,12 +6,13 @@ merge them (join directives, sharing, overrides, type compatibility) and print t
 
 from .api import CompositionResult, SubgraphSource, compose
 from .errors import CompositionError
-from .fetch import compose_from_urls, fetch_sdl
+from .fetch import FetchError, compose_from_urls, fetch_sdl
 from .merge import Hint
 
 __all__ = [
     "CompositionError",
     "CompositionResult",
+    "FetchError",
     "Hint",
     "SubgraphSource",
     "compose",
