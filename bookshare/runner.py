@@ -13,7 +13,7 @@ import uvicorn
 from bookshare_common.credential import ANONYMOUS, CREDENTIAL_HEADER, CredentialIssuer, development_key_pair
 from bookshare_common.events import InMemoryTransport, Transport
 from bookshare_common.service import create_service_app
-from bookshare_common.settings import SERVICE_PORTS, ServiceSettings, load_settings
+from bookshare_common.settings import ServiceSettings, load_settings
 
 from bookshare.services import SUBGRAPHS, spec
 
@@ -113,8 +113,8 @@ async def run_dev(host: str = "127.0.0.1", data_dir: Path = Path(".data")) -> No
         gw_settings = load_settings("gateway", data_dir=data_dir)
         sdl = await compose_running(urls, gw_settings)
         (data_dir / "supergraph.graphql").write_text(sdl)
-        gateway = _server(gateway_app(sdl, gw_settings, auth_url=f"http://{host}:{SERVICE_PORTS['auth']}"),
-                          host, gw_settings.port)
+        auth_url = urls["auth"].removesuffix("/graphql")
+        gateway = _server(gateway_app(sdl, gw_settings, auth_url=auth_url), host, gw_settings.port)
         servers.append(gateway)
         tasks.append(asyncio.create_task(gateway.serve()))
         await _wait_started(servers)
