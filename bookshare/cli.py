@@ -48,9 +48,8 @@ def compose(
     host: Annotated[str, typer.Option(help="Where the subgraphs listen.")] = "127.0.0.1",
 ) -> None:
     """Fetch every running subgraph's SDL and write the composed supergraph."""
-    from bookshare_common.settings import load_settings
-
     from bookshare.runner import compose_running
+    from bookshare_common.settings import load_settings
 
     urls = {name: f"http://{host}:{load_settings(name).port}/graphql" for name in SUBGRAPHS}
     sdl = asyncio.run(compose_running(urls, load_settings("gateway")))

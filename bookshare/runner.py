@@ -10,12 +10,12 @@ from pathlib import Path
 
 import structlog
 import uvicorn
+
+from bookshare.services import SUBGRAPHS, spec
 from bookshare_common.credential import ANONYMOUS, CREDENTIAL_HEADER, CredentialIssuer, development_key_pair
 from bookshare_common.events import InMemoryTransport, Transport
 from bookshare_common.service import create_service_app
 from bookshare_common.settings import ServiceSettings, load_settings
-
-from bookshare.services import SUBGRAPHS, spec
 
 log = structlog.get_logger("bookshare")
 

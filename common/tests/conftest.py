@@ -6,12 +6,13 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 
 import pytest
-from bookshare_common.db import Database
-from bookshare_common.events import Envelope, InMemoryTransport, Transport, add_platform_tables
-from bookshare_common.testing import AMQP_URL, need_rabbitmq
 from sqlalchemy import Column, Integer, MetaData, String, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from bookshare_common.db import Database
+from bookshare_common.events import Envelope, InMemoryTransport, Transport, add_platform_tables
+from bookshare_common.testing import AMQP_URL, need_rabbitmq
 
 metadata = MetaData()
 add_platform_tables(metadata)

@@ -10,6 +10,12 @@ import time
 import httpx
 import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
 from bookshare_common.asgi import GatewayCredentialMiddleware
 from bookshare_common.credential import (
     AUDIENCE,
@@ -21,11 +27,6 @@ from bookshare_common.credential import (
     generate_private_key_pem,
     public_key_pem,
 )
-from cryptography.hazmat.primitives import serialization
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
 
 PRIVATE = generate_private_key_pem()
 PUBLIC = public_key_pem(PRIVATE)

@@ -1,6 +1,7 @@
 import pickle
 
 import pytest
+
 from bookshare_common.events import Envelope, EventError
 from bookshare_common.events.schemas import validate
 

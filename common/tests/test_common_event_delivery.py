@@ -10,11 +10,12 @@ import time
 import uuid
 
 import pytest
+from sqlalchemy import insert
+
 from bookshare_common.db import Database
 from bookshare_common.events import Consumer, EventError, OutboxRelay, emit, pending_count
 from bookshare_common.events.transport import Delivery
 from bookshare_common.testing import AMQP_URL
-from sqlalchemy import insert
 
 from .conftest import SERVICE, Broker, applied, applied_counts, count_application, user_event
 

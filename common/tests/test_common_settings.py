@@ -1,4 +1,5 @@
 import pytest
+
 from bookshare_common.settings import InsecureProductionSetting, load_settings
 
 

@@ -10,8 +10,9 @@ from typing import Any
 import httpx
 import jwt
 import structlog
-from bookshare_common.credential import Principal
 from jwt.algorithms import OKPAlgorithm
+
+from bookshare_common.credential import Principal
 
 log = structlog.get_logger(__name__)
 

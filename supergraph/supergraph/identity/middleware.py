@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
+
 from bookshare_common.credential import CREDENTIAL_HEADER
 
 from .access_tokens import InvalidAccessToken
