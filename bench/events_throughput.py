@@ -51,8 +51,9 @@ class TimedConsumer(Consumer):
 
 async def apply_user(session, event: Envelope) -> None:  # noqa: ANN001
     stmt = postgresql.insert(replica).values(id=event.data["id"], version=event.data["version"])
-    await session.execute(stmt.on_conflict_do_update(
-        index_elements=["id"], set_={"version": event.data["version"]}, where=replica.c.version < event.data["version"]))
+    newer = replica.c.version < event.data["version"]
+    await session.execute(
+        stmt.on_conflict_do_update(index_elements=["id"], set_={"version": event.data["version"]}, where=newer))
 
 
 async def write(db: Database, ids: list[str], committed: dict[str, float]) -> None:
