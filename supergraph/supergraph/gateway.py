@@ -175,7 +175,8 @@ class Gateway:
                 return None, GatewayResult(
                     {"errors": [{**e.formatted, "extensions": {"code": "BAD_USER_INPUT"}} for e in coerced]}, 400
                 )
-            conditions = {v: coerced.get(v) for v in parsed.condition_vars}
+            values = getattr(coerced, "coerced", coerced)  # graphql-core 3.3 wraps them in VariableValues
+            conditions = {v: values.get(v) for v in parsed.condition_vars}
         key = (query, operation_name, tuple(conditions.get(v) is True for v in parsed.condition_vars))
         cached = self._plans.get_or_none(key)
         if cached is not None:
