@@ -101,3 +101,19 @@ def test_apollo_gateway_on_our_subgraphs_returns_the_expected_response(bench_run
     finally:
         gateway.stop()
     assert not gateway.alive()
+
+
+def test_the_table_shows_each_gateways_median_round_and_counts_every_rounds_errors(bench_run):
+    def round_result(rps: float, errors: int, correct: bool = True) -> dict:
+        measured = {"rps": rps, "errors": errors, "p95_ms": 100.0, "rps_per_core": rps}
+        return {"gateway": "apollo", "label": "Apollo Gateway", "measured": measured, "correct": correct}
+
+    rounds = [round_result(30, 0), round_result(10, 2), round_result(20, 0, correct=False)]
+    (chosen,) = bench_run.representatives(rounds)
+    assert chosen["measured"]["rps"] == 20
+    assert chosen["rps_all_rounds"] == [30, 10, 20]
+    assert chosen["errors_all_rounds"] == 2
+    assert chosen["correct_all_rounds"] is False
+    skipped = {"gateway": "ours", "label": "Bookshare (Python)", "skipped": "not installed"}
+    assert bench_run.representatives([skipped]) == [skipped]
+    assert bench_run.ratios([skipped, chosen]) == {}
