@@ -8,10 +8,11 @@ import uuid
 from typing import Any
 
 import orjson
+from sqlalchemy import select
+
 from bookshare_common.credential import Principal
 from bookshare_common.events import Envelope, inbox, outbox
 from bookshare_common.testing import ServiceClient
-from sqlalchemy import select
 
 ALICE = Principal(user_id="u-alice", username="alice")
 BOB = Principal(user_id="u-bob", username="bob")

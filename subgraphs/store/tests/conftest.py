@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+
 from bookshare_common.testing import service_client
 from bookshare_store.entrypoints.app import SPEC
 from bookshare_store.testing import Store

@@ -141,8 +141,9 @@ async def test_extending_a_loan_and_overdue_loans_are_announced_once(store: Stor
 
 
 async def test_overdue_is_visible_on_the_loan(store: Store) -> None:
-    from bookshare_store.adapters.tables import loans
     from sqlalchemy import update
+
+    from bookshare_store.adapters.tables import loans
 
     copy = await store.add_copy(ALICE)
     loan = await store.request_loan(BOB, copy["id"])
@@ -177,3 +178,14 @@ async def test_users_see_their_loans_by_role_and_status_and_nobody_elses(store: 
     assert await loans(BOB) == [bobs["id"]]
     peek = await store.gql(query, {"r": [{"__typename": "User", "id": BOB.user_id}]}, as_user=CAROL)
     assert error_code(peek) == "FORBIDDEN"
+
+
+async def test_a_reason_is_trimmed_and_an_overlong_one_refused(store: Store) -> None:
+    copy = await store.add_copy(ALICE)
+    loan = await store.request_loan(BOB, copy["id"])
+    reject = "mutation($id: ID!, $r: String) { rejectLoan(id: $id, reason: $r) { status reason } }"
+    too_long = await store.gql(reject, {"id": loan["id"], "r": "x" * 501}, as_user=ALICE)
+    assert error_code(too_long) == "BAD_USER_INPUT"
+    assert (await store.ok(LOAN, {"id": loan["id"]}, as_user=BOB))["loan"]["status"] == "REQUESTED"
+    done = await store.ok(reject, {"id": loan["id"], "r": "  on holiday  "}, as_user=ALICE)
+    assert done["rejectLoan"] == {"status": "REJECTED", "reason": "on holiday"}

@@ -1,4 +1,5 @@
 import pytest
+
 from bookshare_store.domain.isbn import InvalidIsbn, normalise_isbn
 
 

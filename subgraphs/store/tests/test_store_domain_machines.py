@@ -3,6 +3,7 @@
 import itertools
 
 import pytest
+
 from bookshare_store.domain.copies import CopyStatus
 from bookshare_store.domain.errors import NotPermitted, Refused
 from bookshare_store.domain.loans import LoanAction, LoanStatus, plan_loan_move

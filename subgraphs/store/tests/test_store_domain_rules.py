@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+
 from bookshare_store.domain.copies import (
     CopyStatus,
     check_can_order,
@@ -21,6 +22,7 @@ from bookshare_store.domain.loans import (
     is_overdue,
     parse_due_date,
 )
+from bookshare_store.domain.machine import check_reason
 from bookshare_store.domain.orders import check_buyer
 from bookshare_store.domain.owners import ReplicaState, should_apply_delete, should_apply_update
 
@@ -128,3 +130,12 @@ def test_replica_applies_only_newer_versions_and_deletion_is_final() -> None:
     assert not should_apply_update(ReplicaState(1, True), 5)
     assert should_apply_delete(ReplicaState(5, False), 1)
     assert not should_apply_delete(ReplicaState(5, True), 6)
+
+
+def test_reasons_are_optional_trimmed_and_bounded() -> None:
+    assert check_reason(None) is None
+    assert check_reason("   ") is None
+    assert check_reason(" busy ") == "busy"
+    assert check_reason("x" * 500) == "x" * 500
+    with pytest.raises(Refused):
+        check_reason("x" * 501)

@@ -4,12 +4,13 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
+from sqlalchemy import update
+
 from bookshare_common.testing import service_client
 from bookshare_store.adapters.overdue import seconds_until_next_run
 from bookshare_store.adapters.tables import loans
 from bookshare_store.entrypoints.app import SPEC
 from bookshare_store.testing import ALICE, BOB, Store
-from sqlalchemy import update
 
 
 async def test_a_restarted_store_announces_loans_that_fell_due_while_it_was_down(database_url: str,

@@ -11,14 +11,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+
 from bookshare_common.credential import Principal
 from bookshare_common.testing import fresh_postgres_database, service_client
 from bookshare_store.adapters import repository
 from bookshare_store.adapters.tables import copy_holds
 from bookshare_store.entrypoints.app import SPEC
 from bookshare_store.testing import ALICE, Store, error_code
-from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError
 
 RACERS = 8
 

@@ -1,9 +1,10 @@
 """The Owner replica fed by auth's events through the broker: duplicates, reordering, deleted users."""
 
+from sqlalchemy import select
+
 from bookshare_common.events import Envelope
 from bookshare_store.adapters.tables import owners
 from bookshare_store.testing import ALICE, BOB, CAROL, Store, error_code
-from sqlalchemy import select
 
 
 def user_event(kind: str, user_id: str, version: int, username: str | None = None) -> Envelope:
@@ -83,6 +84,11 @@ async def test_a_deleted_user_is_forgotten_their_open_business_closed_and_histor
     # The duplicate delete did nothing more, and the deleted account cannot act.
     assert error_code(await store.gql('mutation { addCopy(input: {isbn: "9780306406157", condition: GOOD}) { id } }',
                                       as_user=BOB)) == "FORBIDDEN"
+    # Nobody can start business with the person who left, even for a copy still out on loan.
+    due = "2099-01-01"
+    ask = await store.gql("mutation($c: ID!, $d: Date!) { requestLoan(copyId: $c, dueDate: $d) { id } }",
+                          {"c": bobs_lent["id"], "d": due}, as_user=ALICE)
+    assert error_code(ask) == "BAD_USER_INPUT" and "left" in ask["errors"][0]["message"]
     # A late update does not bring the user back.
     await store.deliver(user_event("update", BOB.user_id, 5, "bob-again"))
     row = await owner_row(store, BOB.user_id)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 import orjson
 import pytest
+
 from bookshare_auth.entrypoints.app import SPEC as AUTH
 from bookshare_common.credential import CREDENTIAL_HEADER, Principal
 from bookshare_common.events import InMemoryTransport

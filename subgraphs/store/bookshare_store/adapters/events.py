@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bookshare_common.events import emit
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bookshare_common.events import emit
 from bookshare_store.adapters.records import CopyRecord, LoanRecord, OrderRecord
 from bookshare_store.domain.copies import format_price
 from bookshare_store.domain.loans import LoanAction

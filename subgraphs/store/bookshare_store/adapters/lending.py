@@ -23,7 +23,7 @@ from bookshare_store.domain.loans import (
     loan_party,
     plan_loan_move,
 )
-from bookshare_store.domain.machine import Party
+from bookshare_store.domain.machine import Party, check_reason
 
 # Which timestamp column each resulting status fills in.
 _STAMPS = {
@@ -40,6 +40,7 @@ async def request_loan(session: AsyncSession, borrower_id: str, copy_id: str, du
     copy = await repo.get_copy(session, copy_id)
     check_borrower(borrower_id, copy.owner_id)
     check_can_request_loan(copy.status, copy.for_loan)
+    await repo.check_owner_active(session, copy.owner_id)
     check_due_date(due_date, now.date())
     open_one = await session.scalar(select(loans.c.id).where(
         loans.c.copy_id == copy_id, loans.c.borrower_id == borrower_id,
@@ -63,6 +64,7 @@ async def move_loan(session: AsyncSession, loan_id: str, action: LoanAction, act
     loan = loan or await repo.get_loan(session, loan_id)
     party = Party.SYSTEM if actor_id is None else loan_party(actor_id, loan.lender_id, loan.borrower_id)
     move = plan_loan_move(loan.status, action, party)
+    reason = check_reason(reason)
     copy = await repo.get_copy(session, loan.copy_id)
     values: dict[str, object] = {"status": move.status.value, "updated_at": now}
     extra: dict[str, object] = {}

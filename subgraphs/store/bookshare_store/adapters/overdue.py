@@ -10,9 +10,9 @@ import asyncio
 import datetime as dt
 
 import structlog
-from bookshare_common.db import Database
 from sqlalchemy import select, update
 
+from bookshare_common.db import Database
 from bookshare_store.adapters.events import emit_loan
 from bookshare_store.adapters.records import LoanRecord
 from bookshare_store.adapters.tables import copies, loans

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from bookshare_common.events import Envelope
 from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bookshare_common.events import Envelope
 from bookshare_store.adapters.lending import close_open_loans
 from bookshare_store.adapters.listing import withdraw_copy
 from bookshare_store.adapters.selling import close_open_orders

@@ -9,7 +9,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bookshare_store.adapters.records import CopyRecord, LoanRecord, OrderRecord
-from bookshare_store.adapters.tables import copies, copy_holds, loan_timeline, loans, orders
+from bookshare_store.adapters.tables import copies, copy_holds, loan_timeline, loans, orders, owners
 from bookshare_store.domain.copies import CopyStatus
 from bookshare_store.domain.errors import Missing, Refused
 from bookshare_store.domain.loans import LoanAction, LoanStatus
@@ -51,6 +51,13 @@ async def get_order(session: AsyncSession, order_id: str) -> OrderRecord:
     if order is None:
         raise Missing("no order with this id", field="id")
     return order
+
+
+async def check_owner_active(session: AsyncSession, owner_id: str) -> None:
+    """Refuse to start business with someone whose account is gone."""
+    deleted_at = await session.scalar(select(owners.c.deleted_at).where(owners.c.id == owner_id))
+    if deleted_at is not None:
+        raise Refused("the owner of this copy has left Bookshare", field="copyId")
 
 
 async def update_copy_row(session: AsyncSession, copy_id: str, now: dt.datetime, **values: Any) -> CopyRecord:

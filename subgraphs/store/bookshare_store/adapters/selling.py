@@ -16,7 +16,7 @@ from bookshare_store.adapters.tables import orders
 from bookshare_store.domain.copies import CopyStatus, check_can_order
 from bookshare_store.domain.errors import Refused
 from bookshare_store.domain.loans import LoanStatus
-from bookshare_store.domain.machine import Party
+from bookshare_store.domain.machine import Party, check_reason
 from bookshare_store.domain.orders import OrderAction, OrderStatus, check_buyer, order_party, plan_order_move
 
 _STAMPS = {
@@ -31,6 +31,7 @@ async def place_order(session: AsyncSession, buyer_id: str, copy_id: str, now: d
     copy = await repo.get_copy(session, copy_id)
     check_buyer(buyer_id, copy.owner_id)
     check_can_order(copy.status, copy.for_sale, copy.price_cents)
+    await repo.check_owner_active(session, copy.owner_id)
     open_one = await session.scalar(select(orders.c.id).where(
         orders.c.copy_id == copy_id, orders.c.buyer_id == buyer_id,
         orders.c.status.in_([OrderStatus.PLACED, OrderStatus.ACCEPTED])))
@@ -51,6 +52,7 @@ async def move_order(session: AsyncSession, order_id: str, action: OrderAction, 
     order = order or await repo.get_order(session, order_id)
     party = Party.SYSTEM if actor_id is None else order_party(actor_id, order.seller_id, order.buyer_id)
     move = plan_order_move(order.status, action, party)
+    reason = check_reason(reason)
     copy = await repo.get_copy(session, order.copy_id)
     if move.acquires_hold:
         if copy.owner_id != order.seller_id:

@@ -56,3 +56,16 @@ def _past(verb: str) -> str:
     if verb in _IRREGULAR:
         return _IRREGULAR[verb]
     return verb + ("d" if verb.endswith("e") else "ed")
+
+
+MAX_REASON_LENGTH = 500
+
+
+def check_reason(reason: str | None) -> str | None:
+    """A reason given with a rejection or cancellation: optional, trimmed, and short enough to pass on."""
+    if reason is None or not reason.strip():
+        return None
+    reason = reason.strip()
+    if len(reason) > MAX_REASON_LENGTH:
+        raise Refused(f"reason is longer than {MAX_REASON_LENGTH} characters", field="reason")
+    return reason

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bookshare_common.service import ServiceContext, ServiceSpec, create_service_app
-from bookshare_common.settings import ServiceSettings
 from starlette.applications import Starlette
 
+from bookshare_common.service import ServiceContext, ServiceSpec, create_service_app
+from bookshare_common.settings import ServiceSettings
 from bookshare_store.adapters.overdue import run_daily
 from bookshare_store.adapters.owners import HANDLERS
 from bookshare_store.adapters.tables import metadata

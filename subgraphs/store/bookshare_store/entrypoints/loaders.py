@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bookshare_common.db import Database
 from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
+from bookshare_common.db import Database
 from bookshare_store.adapters import queries
 from bookshare_store.adapters.records import CopyRecord
 from bookshare_store.adapters.tables import copies

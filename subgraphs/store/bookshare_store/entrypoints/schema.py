@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
-from bookshare_common.errors import BadUserInput, Forbidden
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
+from bookshare_common.errors import BadUserInput, Forbidden
 from bookshare_store.adapters import lending, listing, queries, selling
 from bookshare_store.adapters import repository as repo
 from bookshare_store.adapters.listing import UNCHANGED, CopyChanges, checked_isbn

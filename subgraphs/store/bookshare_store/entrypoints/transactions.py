@@ -7,13 +7,13 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from bookshare_common.credential import Principal
-from bookshare_common.db import Database
-from bookshare_common.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
+from bookshare_common.credential import Principal
+from bookshare_common.db import Database
+from bookshare_common.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
 from bookshare_store.adapters.owners import ensure_owner
 from bookshare_store.adapters.repository import ALREADY_HELD
 from bookshare_store.domain.errors import DomainError, Missing, NotPermitted

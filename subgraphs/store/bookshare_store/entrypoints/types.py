@@ -7,9 +7,9 @@ from enum import Enum
 from typing import Generic, TypeVar
 
 import strawberry
-from bookshare_common.errors import Forbidden
 from strawberry.types import Info
 
+from bookshare_common.errors import Forbidden
 from bookshare_store.adapters import queries
 from bookshare_store.adapters.records import CopyRecord, LoanRecord, OrderRecord
 from bookshare_store.domain import copies as copy_rules
