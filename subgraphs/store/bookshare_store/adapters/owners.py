@@ -66,7 +66,7 @@ async def apply_user_delete(session: AsyncSession, data: dict[str, Any], now: dt
     """auth_user_delete: forget the person, close what they had open on either side, withdraw their copies.
     Loans and orders stay as history, pointing at an anonymous (deleted) owner."""
     user_id, version = data["id"], int(data["version"])
-    if not should_apply_delete(await replica_state(session, user_id), version):
+    if not should_apply_delete(await replica_state(session, user_id)):
         return False
     inserted = await session.execute(insert_ignoring_duplicates(
         session, owners, "id", id=user_id, username=None, version=version, deleted_at=now, created_at=now,

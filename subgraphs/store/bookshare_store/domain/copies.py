@@ -98,12 +98,3 @@ def check_can_order(status: CopyStatus, for_sale: bool, price_cents: int | None)
     if status not in REQUESTABLE:
         raise Refused(f"this copy is {status.value.lower()} and cannot be bought", field="copyId")
 
-
-def is_listed(status: CopyStatus, for_loan: bool, for_sale: bool) -> bool:
-    """Whether strangers see this copy when they browse a book's copies."""
-    return status in REQUESTABLE and (for_loan or for_sale)
-
-
-def is_available(status: CopyStatus, for_loan: bool, for_sale: bool) -> bool:
-    """Whether it counts in Book.availableCopyCount: on the shelf and offered."""
-    return status is CopyStatus.AVAILABLE and (for_loan or for_sale)

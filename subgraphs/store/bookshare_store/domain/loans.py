@@ -108,13 +108,6 @@ def check_extension(current_due: dt.date, new_due: dt.date, today: dt.date) -> N
     check_due_date(new_due, today)
 
 
-def parse_due_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except (TypeError, ValueError):
-        raise Refused(f"dueDate {text!r} is not a date like 2026-12-31", field="dueDate") from None
-
-
 def is_overdue(status: LoanStatus, due: dt.date, today: dt.date) -> bool:
     """The book should have been back: still ACTIVE after its due date."""
     return status is LoanStatus.ACTIVE and due < today

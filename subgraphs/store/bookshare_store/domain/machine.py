@@ -45,8 +45,6 @@ class StateMachine(Generic[S, A]):
             raise Refused(f"this {self.name} is {status.value.lower()} and cannot be {_past(action.value.lower())}")
         return after
 
-    def allowed_moves(self, status: S) -> list[A]:
-        return [action for (state, action) in self.transitions if state == status]
 
 
 _IRREGULAR = {"start": "started", "extend": "extended", "return": "returned", "cancel": "cancelled"}

@@ -17,6 +17,6 @@ def should_apply_update(held: ReplicaState | None, incoming_version: int) -> boo
     return not held.deleted and incoming_version > held.version
 
 
-def should_apply_delete(held: ReplicaState | None, incoming_version: int) -> bool:
+def should_apply_delete(held: ReplicaState | None) -> bool:
     # Deletion is the user's last word: it applies unless we already applied it, whatever versions say.
     return held is None or not held.deleted
