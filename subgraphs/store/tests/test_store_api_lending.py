@@ -189,3 +189,18 @@ async def test_a_reason_is_trimmed_and_an_overlong_one_refused(store: Store) -> 
     assert (await store.ok(LOAN, {"id": loan["id"]}, as_user=BOB))["loan"]["status"] == "REQUESTED"
     done = await store.ok(reject, {"id": loan["id"], "r": "  on holiday  "}, as_user=ALICE)
     assert done["rejectLoan"] == {"status": "REJECTED", "reason": "on holiday"}
+
+
+async def test_the_lender_and_borrower_see_who_holds_a_copy_and_others_do_not(store: Store) -> None:
+    copy = await store.add_copy(ALICE)
+    query = ("query($id: ID!) { copy(id: $id) { status currentLoan { id dueDate borrower { id } } "
+             "acceptedOrder { id } } }")
+    assert (await store.ok(query, {"id": copy["id"]}, as_user=ALICE))["copy"]["currentLoan"] is None
+    loan = await store.request_loan(BOB, copy["id"])
+    assert (await store.ok(query, {"id": copy["id"]}, as_user=ALICE))["copy"]["currentLoan"] is None  # only asked
+    await store.step("approveLoan", loan["id"], as_user=ALICE)
+    for user in (ALICE, BOB):
+        seen = (await store.ok(query, {"id": copy["id"]}, as_user=user))["copy"]
+        assert seen["currentLoan"]["id"] == loan["id"] and seen["currentLoan"]["borrower"] == {"id": BOB.user_id}
+        assert seen["acceptedOrder"] is None
+    assert (await store.ok(query, {"id": copy["id"]}, as_user=CAROL))["copy"]["currentLoan"] is None

@@ -89,3 +89,16 @@ async def test_users_see_their_orders_by_role(store: Store) -> None:
                         "copy": {"id": copy["id"]}}
     assert await orders(BOB, "SELLER") == []
     assert [o["id"] for o in await orders(ALICE, "SELLER")] == [order["id"]]
+
+
+async def test_seller_and_buyer_see_the_accepted_order_holding_the_copy(store: Store) -> None:
+    copy = await store.add_copy(ALICE)
+    order = (await store.ok(PLACE, {"c": copy["id"]}, as_user=BOB))["placeOrder"]
+    query = "query($id: ID!) { copy(id: $id) { status acceptedOrder { id price } currentLoan { id } } }"
+    assert (await store.ok(query, {"id": copy["id"]}, as_user=ALICE))["copy"]["acceptedOrder"] is None
+    await store.step("acceptOrder", order["id"], as_user=ALICE)
+    for user in (ALICE, BOB):
+        seen = (await store.ok(query, {"id": copy["id"]}, as_user=user))["copy"]
+        assert seen == {"status": "RESERVED", "acceptedOrder": {"id": order["id"], "price": "4.50"},
+                        "currentLoan": None}
+    assert (await store.ok(query, {"id": copy["id"]}, as_user=CAROL))["copy"]["acceptedOrder"] is None

@@ -12,7 +12,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bookshare_store.adapters.records import CopyRecord, LoanRecord, OrderRecord, TimelineEntry
-from bookshare_store.adapters.tables import copies, loan_timeline, loans, orders, owners
+from bookshare_store.adapters.tables import copies, copy_holds, loan_timeline, loans, orders, owners
 from bookshare_store.domain.copies import REQUESTABLE, CopyStatus
 from bookshare_store.domain.errors import Refused
 from bookshare_store.domain.loans import LoanAction, LoanStatus
@@ -142,3 +142,10 @@ async def deleted_owner_ids(session: AsyncSession, ids: Iterable[str]) -> set[st
         return set()
     rows = await session.execute(select(owners.c.id).where(owners.c.id.in_(wanted), owners.c.deleted_at.is_not(None)))
     return set(rows.scalars().all())
+
+
+async def holders(session: AsyncSession, copy_ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
+    """For each copy held right now, the (loan id, order id) holding it."""
+    wanted = list(set(copy_ids))
+    rows = (await session.execute(select(copy_holds).where(copy_holds.c.copy_id.in_(wanted)))).all()
+    return {row.copy_id: (row.loan_id, row.order_id) for row in rows}

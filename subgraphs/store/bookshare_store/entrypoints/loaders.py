@@ -19,6 +19,7 @@ class Loaders:
         self.copy = DataLoader(self._copies)
         self.available_count = DataLoader(self._available_counts)
         self.owner_deleted = DataLoader(self._owners_deleted)
+        self.holder = DataLoader(self._holders)
 
     async def _copies(self, ids: list[str]) -> list[CopyRecord | None]:
         async with self._db.session() as session:
@@ -30,6 +31,11 @@ class Loaders:
         async with self._db.session() as session:
             counts = await queries.available_counts(session, isbns)
         return [counts[i] for i in isbns]
+
+    async def _holders(self, copy_ids: list[str]) -> list[tuple[str | None, str | None]]:
+        async with self._db.session() as session:
+            held = await queries.holders(session, copy_ids)
+        return [held.get(i, (None, None)) for i in copy_ids]
 
     async def _owners_deleted(self, ids: list[str]) -> list[bool]:
         async with self._db.session() as session:

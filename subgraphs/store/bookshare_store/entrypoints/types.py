@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from bookshare_common.errors import Forbidden
 from bookshare_store.adapters import queries
+from bookshare_store.adapters import repository as repo
 from bookshare_store.adapters.records import CopyRecord, LoanRecord, OrderRecord
 from bookshare_store.domain import copies as copy_rules
 from bookshare_store.domain import loans as loan_rules
@@ -179,6 +180,24 @@ class Copy:
     @strawberry.field(description="Null when the owner's account was deleted.")
     async def owner(self, info: Info) -> User | None:
         return await _user_or_none(info, self.owner_id)
+
+    @strawberry.field(description="The approved or active loan holding this copy. Only the lender and that "
+                                  "borrower see it; null for everyone else.")
+    async def current_loan(self, info: Info) -> Loan | None:
+        loan_id, _ = await loaders(info).holder.load(str(self.id))
+        record = await read(info, lambda s: repo.find_loan(s, loan_id)) if loan_id else None
+        if record is None or viewer_id(info) not in (record.lender_id, record.borrower_id):
+            return None
+        return Loan.from_record(record)
+
+    @strawberry.field(description="The accepted order holding this copy. Only the seller and that buyer see it; "
+                                  "null for everyone else.")
+    async def accepted_order(self, info: Info) -> Order | None:
+        _, order_id = await loaders(info).holder.load(str(self.id))
+        record = await read(info, lambda s: repo.find_order(s, order_id)) if order_id else None
+        if record is None or viewer_id(info) not in (record.seller_id, record.buyer_id):
+            return None
+        return Order.from_record(record)
 
 
 @strawberry.type
