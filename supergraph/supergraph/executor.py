@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,9 @@ class _RepEntry:
     rep_typename: str
     spec: Spec
     key_fields: tuple[str, ...]
+    # when the representation is a flat list of fields (the common case): read them with one itemgetter
+    flat: tuple[str, ...] | None = None
+    getter: Callable[[dict[str, Any]], Any] | None = None
 
 
 @dataclass
@@ -70,10 +74,22 @@ def compile_group(g: FetchGroup, sg: Supergraph) -> CompiledGroup:
     reps: dict[str, _RepEntry] = {}
     for data_type, (rep_type, rep_sel, key_fields) in g.reps.items():
         entry = _RepEntry(rep_type, compile_spec(rep_sel, sg), key_fields)
+        if not rep_sel.fragments and all(f.selection is None for f in rep_sel.fields.values()):
+            names = tuple(k for k in rep_sel.fields if k != "__typename")
+            if names and names[: len(key_fields)] == key_fields:
+                entry.flat = names
+                entry.getter = operator.itemgetter(*names) if len(names) > 1 else _single(names[0])
         reps[data_type] = entry
         for t in sg.possible_types.get(data_type, []):
             reps.setdefault(t, entry)
     return CompiledGroup(g, g.graph, reps, tuple(sorted(g.variables)))
+
+
+def _single(name: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    def get(o: dict[str, Any]) -> tuple[Any, ...]:
+        return (o[name],)
+
+    return get
 
 
 def deep_merge(target: dict[str, Any], src: dict[str, Any]) -> None:
@@ -204,10 +220,34 @@ class Execution:
         objs = collect(self.data, g.path)
         reps: list[dict[str, Any]] = []
         targets: list[list[dict[str, Any]]] = []
-        index: dict[bytes, int] = {}
+        index: dict[Any, int] = {}
+        reps_get = cg.reps.get
         for o in objs:
-            entry = cg.reps.get(o.get("__typename"))  # type: ignore[arg-type]
+            entry = reps_get(o.get("__typename"))  # type: ignore[arg-type]
             if entry is None:
+                continue
+            getter = entry.getter
+            if getter is not None:
+                try:
+                    vals = getter(o)
+                except KeyError:
+                    continue  # the key or a required field never arrived (its fetch failed)
+                if None in vals[: len(entry.key_fields)]:
+                    continue  # a null key cannot identify an entity: its fields stay null
+                k: Any = (entry.rep_typename, vals)
+                try:
+                    i = index.get(k)
+                except TypeError:  # list- or object-valued fields: compare by their JSON
+                    k = orjson.dumps([entry.rep_typename, vals])
+                    i = index.get(k)
+                if i is None:
+                    index[k] = len(reps)
+                    rep = {"__typename": entry.rep_typename}
+                    rep.update(zip(entry.flat, vals, strict=True))  # type: ignore[arg-type]
+                    reps.append(rep)
+                    targets.append([o])
+                else:
+                    targets[i].append(o)
                 continue
             rep = extract(o, entry.spec)
             if not all(rep.get(k) is not None for k in entry.key_fields):

@@ -26,7 +26,7 @@ from .operation import FieldSel, OperationError, condition_variables, normalize,
 from .plan import QueryPlan
 from .planner import Planner, PlanningError
 from .response import ResponseShaper, Shaper
-from .transport import HttpxSubgraphClient, SubgraphClient
+from .transport import AiohttpSubgraphClient, SubgraphClient
 
 log = logging.getLogger("supergraph.gateway")
 
@@ -119,7 +119,7 @@ class Gateway:
     @property
     def client(self) -> SubgraphClient:
         if self._client is None:
-            self._client = HttpxSubgraphClient(timeout=self._timeout)
+            self._client = AiohttpSubgraphClient(timeout=self._timeout)
         return self._client
 
     async def aclose(self) -> None:

@@ -61,17 +61,30 @@ class Shaper:
         return condition is None or condition == runtime or runtime in self._possible.get(condition, ())
 
 
+_LEAF, _TYPENAME, _ENUM, _OTHER, _UNKNOWN = range(5)
+
+
+def _flat_path(path: Any) -> list[Any]:
+    out: list[Any] = []
+    while path:
+        path, key = path
+        out.append(key)
+    out.reverse()
+    return out
+
+
 class ResponseShaper:
-    """Per-plan: collected fields are cached per (selection list, runtime type)."""
+    """Per plan: for each (selection list, runtime type) the fields to emit are compiled once into a flat node,
+    so shaping a response is one tight loop per object (this runs on every request)."""
 
     def __init__(self, shaper: Shaper):
         self.s = shaper
-        self._collected: dict[tuple[int, str], list[tuple[str, str, TDesc | None, list[Sel] | None]]] = {}
+        self._nodes: dict[tuple[int, str], list[tuple[str, int, bool, Any]]] = {}
         self._keep: list[Any] = []  # keeps merged selection lists alive so their ids stay unique
 
-    def collect(self, sels: list[Sel], runtime: str) -> list[tuple[str, str, TDesc | None, list[Sel] | None]]:
+    def node(self, sels: list[Sel], runtime: str) -> list[tuple[str, int, bool, Any]]:
         ck = (id(sels), runtime)
-        hit = self._collected.get(ck)
+        hit = self._nodes.get(ck)
         if hit is not None:
             return hit
         order: dict[str, list[Any]] = {}
@@ -88,43 +101,76 @@ class ResponseShaper:
                     visit(s.selections)
 
         visit(sels)
-        result = []
+        result: list[tuple[str, int, bool, Any]] = []
         for key, (name, sub) in order.items():
-            desc = None if name == "__typename" else self.s.field_desc(runtime, name)
+            if name == "__typename":
+                result.append((key, _TYPENAME, False, runtime))
+                continue
+            desc = self.s.field_desc(runtime, name)
+            if desc is None:
+                result.append((key, _UNKNOWN, False, None))
+                continue
+            nn = desc[0] == "nn"
+            inner = desc[1] if nn else desc
             if sub is not None:
                 self._keep.append(sub)
-            result.append((key, name, desc, sub))
-        self._collected[ck] = result
+            if inner[0] == "leaf" and inner[1] is None:
+                result.append((key, _LEAF, nn, (runtime, name)))
+            elif inner[0] == "leaf":
+                result.append((key, _ENUM, nn, (inner[1], runtime, name)))
+            else:
+                result.append((key, _OTHER, False, (desc, sub, runtime, name)))
+        self._nodes[ck] = result
         return result
 
     def shape(self, root_type: str, sels: list[Sel], data: dict[str, Any], errors: list[dict[str, Any]]) -> Any:
-        r = self._object(data, root_type, sels, (), errors)
+        r = self._object(data, self.node(sels, root_type), None, errors)
         return None if r is _INVALID else r
 
-    def _object(self, obj: dict[str, Any], runtime: str, sels: list[Sel], path: tuple, errors: list) -> Any:
+    def _object(self, obj: dict[str, Any], node: list[tuple[str, int, bool, Any]], path: Any, errors: list) -> Any:
         out: dict[str, Any] = {}
-        for key, name, desc, sub in self.collect(sels, runtime):
-            if name == "__typename":
-                out[key] = runtime
-                continue
-            if desc is None:
+        get = obj.get
+        for key, kind, nn, extra in node:
+            if kind == _LEAF:
+                v = get(key)
+                if v is None and nn:
+                    self._null_error(errors, (path, key), extra[0], extra[1])
+                    return _INVALID
+                out[key] = v
+            elif kind == _OTHER:
+                desc, sub, parent, name = extra
+                v = self._complete(get(key), desc, sub, (path, key), errors, parent, name)
+                if v is _INVALID:
+                    return _INVALID
+                out[key] = v
+            elif kind == _TYPENAME:
+                out[key] = extra
+            elif kind == _ENUM:
+                v = get(key)
+                allowed, parent, name = extra
+                if v is not None and (not isinstance(v, str) or v not in allowed):
+                    errors.append({
+                        "message": f"Enum value {v!r} of {parent}.{name} is not part of the API schema.",
+                        "path": _flat_path((path, key)),
+                    })
+                    v = None
+                if v is None and nn:
+                    self._null_error(errors, (path, key), parent, name)
+                    return _INVALID
+                out[key] = v
+            else:
                 out[key] = None
-                continue
-            v = self._complete(obj.get(key), desc, sub, path, key, errors, runtime, name)
-            if v is _INVALID:
-                return _INVALID
-            out[key] = v
         return out
 
     def _complete(
-        self, v: Any, desc: TDesc, sub: list[Sel] | None, path: tuple, key: Any, errors: list, parent: str, name: str
+        self, v: Any, desc: TDesc, sub: list[Sel] | None, path: Any, errors: list, parent: str, name: str
     ) -> Any:
         kind = desc[0]
         if kind == "nn":
-            r = self._complete(v, desc[1], sub, path, key, errors, parent, name)
+            r = self._complete(v, desc[1], sub, path, errors, parent, name)
             if r is None or r is _INVALID:
                 if r is None:
-                    self._null_error(errors, (*path, key), parent, name)
+                    self._null_error(errors, path, parent, name)
                 return _INVALID
             return r
         if v is None:
@@ -134,18 +180,17 @@ class ResponseShaper:
             if allowed is not None and (not isinstance(v, str) or v not in allowed):
                 errors.append({
                     "message": f"Enum value {v!r} of {parent}.{name} is not part of the API schema.",
-                    "path": [*path, key],
+                    "path": _flat_path(path),
                 })
                 return None
             return v
         if kind == "list":
             if not isinstance(v, list):
                 return None
-            here = (*path, key)
             out = []
             inner = desc[1]
             for i, item in enumerate(v):
-                r = self._complete(item, inner, sub, here, i, errors, parent, name)
+                r = self._complete(item, inner, sub, (path, i), errors, parent, name)
                 if r is _INVALID:
                     return None
                 out.append(r)
@@ -161,12 +206,13 @@ class ResponseShaper:
                 # data from an @interfaceObject subgraph only: shape it by the interface's own fields
         else:
             runtime = desc[1]
-        r = self._object(v, runtime, sub, (*path, key), errors)
+        node = self._nodes.get((id(sub), runtime)) or self.node(sub, runtime)
+        r = self._object(v, node, path, errors)
         return None if r is _INVALID else r
 
     @staticmethod
-    def _null_error(errors: list, path: tuple, parent: str, name: str) -> None:
-        plist = list(path)
+    def _null_error(errors: list, path: Any, parent: str, name: str) -> None:
+        plist = _flat_path(path)
         for e in errors:
             ep = e.get("path")
             if ep is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import Callable, Mapping
@@ -49,6 +50,10 @@ class GatewayApp:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                # the schema, ASTs and caches live as long as the process: keep the GC from rescanning them
+                # on every collection (measured: 6 ms -> 2.2 ms of CPU per benchmark request)
+                gc.collect()
+                gc.freeze()
                 self.ready = True
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
