@@ -90,6 +90,7 @@ class FixtureSubgraph:
     fail: bool = False  # answer HTTP 500 with a non-JSON body
     delay: float = 0.0  # seconds to wait before answering
     requests: list[dict[str, Any]] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)  # of each request, lower-case names
     _schema: GraphQLSchema | None = None
 
     @property
@@ -151,6 +152,7 @@ class SubgraphsApp:
         if sub is None:
             await _send(send, 404, b'{"errors":[{"message":"no such subgraph"}]}')
             return
+        sub.headers.append({k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]})
         if sub.delay:
             await asyncio.sleep(sub.delay)
         if sub.fail:
