@@ -1,6 +1,7 @@
 -- wrk script for the gateway benchmark: POSTs the benchmark query and checks every response.
 -- Environment: BENCH_BODY_FILE (the JSON request body), BENCH_EXPECTED_LENGTH (byte length of a
--- verified correct response; a 2xx answer of another length counts as a mismatch).
+-- verified correct response; a 2xx answer of another length counts as a mismatch), BENCH_ERROR_DIR
+-- (optional: each thread writes the first wrong answer it sees there, for diagnosis).
 -- done() prints one line "BENCH_RESULT {json}" that run.py reads.
 
 local function read_file(path)
@@ -19,6 +20,7 @@ local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("thread_number", #threads)
 end
 
 function init(args)
@@ -27,16 +29,33 @@ function init(args)
   non_2xx = 0
   graphql_errors = 0
   length_mismatches = 0
+  error_saved = false
+end
+
+local function save_first_error(kind, status, body)
+  local dir = os.getenv("BENCH_ERROR_DIR")
+  if error_saved or not dir or dir == "" then
+    return
+  end
+  error_saved = true
+  local file = io.open(dir .. "/wrong-answer-thread" .. tostring(thread_number) .. ".txt", "wb")
+  if file then
+    file:write(kind, " (HTTP ", tostring(status), ")\n", body)
+    file:close()
+  end
 end
 
 function response(status, headers, body)
   responses = responses + 1
   if status < 200 or status > 299 then
     non_2xx = non_2xx + 1
+    save_first_error("non-2xx", status, body)
   elseif string.find(body, '"errors"', 1, true) then
     graphql_errors = graphql_errors + 1
+    save_first_error("GraphQL errors", status, body)
   elseif expected_length >= 0 and #body ~= expected_length then
     length_mismatches = length_mismatches + 1
+    save_first_error("size " .. tostring(#body) .. " instead of " .. tostring(expected_length), status, body)
   end
 end
 

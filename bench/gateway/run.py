@@ -267,12 +267,15 @@ def check_answer(url: str, body: bytes, expected: Any) -> dict[str, Any]:
 
 
 def run_wrk(wrk: str, url: str, args: argparse.Namespace, seconds: float, body_file: Path,
-            expected_length: int) -> dict[str, Any]:
+            expected_length: int, error_dir: Path | None = None) -> dict[str, Any]:
     argv = [
         wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{max(1, round(seconds))}s",
         "--timeout", f"{args.timeout}s", "-s", str(HERE / "post.lua"), url,
     ]
-    env = {**os.environ, "BENCH_BODY_FILE": str(body_file), "BENCH_EXPECTED_LENGTH": str(expected_length)}
+    env = {**os.environ, "BENCH_BODY_FILE": str(body_file), "BENCH_EXPECTED_LENGTH": str(expected_length),
+           "BENCH_ERROR_DIR": str(error_dir or "")}
+    if error_dir:
+        error_dir.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=seconds + 120)  # noqa: S603
     for line in done.stdout.splitlines():
         if line.startswith("BENCH_RESULT "):
@@ -317,10 +320,14 @@ def benchmark_gateway(name: str, service: Service, url: str, args: argparse.Name
         log(f"  answer equals expected-response.json ({check['length']} bytes)")
     if args.warmup > 0:
         log(f"  warm-up {args.warmup:.0f}s ...")
-        result["warmup"] = summarise(run_wrk(wrk, url, args, args.warmup, body_file, check["length"]))
+        result["warmup"] = summarise(run_wrk(wrk, url, args, args.warmup, body_file, check["length"],
+                                             service.log_path.with_suffix(".warmup-errors")))
     log(f"  measuring {args.duration:.0f}s with {args.connections} connections ...")
     cpu_before = (service.cpu_seconds(), subgraphs.cpu_seconds(), time.monotonic(), os.getloadavg()[0])
-    measured = summarise(run_wrk(wrk, url, args, args.duration, body_file, check["length"]))
+    error_dir = service.log_path.with_suffix(".errors")
+    measured = summarise(run_wrk(wrk, url, args, args.duration, body_file, check["length"], error_dir))
+    if any(error_dir.iterdir()):
+        log(f"  first wrong answers saved in {error_dir}")
     wall = time.monotonic() - cpu_before[2]
     measured["gateway_cpu_cores"] = (service.cpu_seconds() - cpu_before[0]) / wall
     measured["subgraphs_cpu_cores"] = (subgraphs.cpu_seconds() - cpu_before[1]) / wall
@@ -431,7 +438,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=10, help="warm-up seconds per gateway, not measured")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--timeout", type=int, default=10, help="wrk request timeout, seconds")
+    parser.add_argument("--timeout", type=int, default=30,
+                        help="seconds before wrk counts a request as a socket timeout error (default 30)")
     parser.add_argument("--gateways", default=",".join(GATEWAYS), help="comma-separated, in order: ours,apollo,hive")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="processes per gateway, the same for each (default: CPU count)")

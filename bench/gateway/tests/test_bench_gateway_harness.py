@@ -67,8 +67,14 @@ def test_post_lua_counts_graphql_errors_and_wrong_sizes(bench_run, subgraphs, tm
         "query": "query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { shippingEstimate } } }",
         "variables": {"r": [{"__typename": "Product", "upc": "1"}]},
     }))
-    errors = bench_run.summarise(bench_run.run_wrk("wrk", f"http://127.0.0.1:{port}/inventory", args, 1, failing, -1))
+    saved = tmp_path / "wrong"
+    errors = bench_run.summarise(
+        bench_run.run_wrk("wrk", f"http://127.0.0.1:{port}/inventory", args, 1, failing, -1, saved)
+    )
     assert errors["graphql_errors"] == errors["requests"] > 0
+    (first_wrong,) = saved.iterdir()
+    assert first_wrong.read_text().startswith("GraphQL errors (HTTP 200)")
+    assert "@requires" in first_wrong.read_text()
     refused = bench_run.summarise(bench_run.run_wrk("wrk", f"http://127.0.0.1:{port}/nowhere", args, 1, good, -1))
     assert refused["non_2xx"] == refused["requests"] > 0
 
