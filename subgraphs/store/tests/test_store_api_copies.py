@@ -1,5 +1,6 @@
 """Listing, changing and withdrawing copies through the store's GraphQL API."""
 
+from bookshare_store.domain import reasons
 from bookshare_store.testing import ALICE, ANONYMOUS, BOB, ISBN, ISBN10, OTHER_ISBN, Store, error_code
 
 COPY_FIELDS = "id isbn condition forLoan forSale price status note owner { id } book { isbn }"
@@ -85,7 +86,7 @@ async def test_withdrawn_copies_leave_the_listing_and_waiting_requests_are_turne
     assert withdrawn["data"]["withdrawCopy"]["status"] == "WITHDRAWN"
     assert (await store.ok("{ copies { edges { node { id } } } }", as_user=BOB))["copies"]["edges"] == []
     loan_now = await store.ok("query($id: ID!) { loan(id: $id) { status reason } }", {"id": loan["id"]}, as_user=BOB)
-    assert loan_now["loan"] == {"status": "REJECTED", "reason": "copy_withdrawn"}
+    assert loan_now["loan"] == {"status": "REJECTED", "reason": reasons.COPY_WITHDRAWN}
     [rejected] = await store.events("store_loan_reject")
     assert rejected["borrower_id"] == BOB.user_id and rejected["actor_id"] is None
     assert len(await store.events("store_copy_withdraw")) == 1

@@ -1,5 +1,6 @@
 """Buying and selling through the API: the copy changes hands, refusals, events, and who sees what."""
 
+from bookshare_store.domain import reasons
 from bookshare_store.testing import ALICE, BOB, CAROL, Store, error_code
 
 PLACE = "mutation($c: ID!) { placeOrder(copyId: $c) { id status price } }"
@@ -33,10 +34,10 @@ async def test_completing_an_order_hands_the_copy_to_the_buyer(store: Store) -> 
     # Those who were waiting for the copy are told it is gone.
     loan = await store.ok("query($id: ID!) { loan(id: $id) { status reason } }", {"id": waiting_loan["id"]},
                           as_user=CAROL)
-    assert loan["loan"] == {"status": "REJECTED", "reason": "copy_sold"}
+    assert loan["loan"] == {"status": "REJECTED", "reason": reasons.COPY_SOLD}
     other = await store.ok("query($id: ID!) { order(id: $id) { status reason } }", {"id": waiting_order["id"]},
                            as_user=CAROL)
-    assert other["order"] == {"status": "REJECTED", "reason": "copy_sold"}
+    assert other["order"] == {"status": "REJECTED", "reason": reasons.COPY_SOLD}
     names = [e["event"] for e in await store.events() if e["event"].startswith("store_order")]
     assert names == ["store_order_add", "store_order_add", "store_order_accept", "store_order_complete",
                      "store_order_reject"]

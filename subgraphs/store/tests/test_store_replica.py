@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from bookshare_common.events import Envelope
 from bookshare_store.adapters.tables import owners
+from bookshare_store.domain import reasons
 from bookshare_store.testing import ALICE, BOB, CAROL, Store, error_code
 
 
@@ -63,7 +64,7 @@ async def test_a_deleted_user_is_forgotten_their_open_business_closed_and_histor
     assert row.deleted_at is not None and row.username is None
     loan = "query($id: ID!) { loan(id: $id) { status reason borrower { id } lender { id } } }"
     assert (await store.ok(loan, {"id": bob_borrows["id"]}, as_user=ALICE))["loan"] == {
-        "status": "CANCELLED", "reason": "user_deleted", "borrower": None, "lender": {"id": ALICE.user_id}}
+        "status": "CANCELLED", "reason": reasons.ACCOUNT_DELETED, "borrower": None, "lender": {"id": ALICE.user_id}}
     assert (await store.ok(loan, {"id": alice_asks["id"]}, as_user=ALICE))["loan"]["status"] == "CANCELLED"
     # The book Carol holds is still with her: that loan stays, with the lender anonymised.
     assert (await store.ok(loan, {"id": carol_has["id"]}, as_user=CAROL))["loan"] == {
@@ -79,8 +80,8 @@ async def test_a_deleted_user_is_forgotten_their_open_business_closed_and_histor
 
     said = [(e["event"], e.get("reason")) for e in (await store.events())[before:]]
     assert sorted(said) == sorted([
-        ("store_loan_cancel", "user_deleted"), ("store_loan_cancel", "user_deleted"),
-        ("store_order_cancel", "user_deleted"), ("store_copy_withdraw", "owner_deleted")])
+        ("store_loan_cancel", reasons.ACCOUNT_DELETED), ("store_loan_cancel", reasons.ACCOUNT_DELETED),
+        ("store_order_cancel", reasons.ACCOUNT_DELETED), ("store_copy_withdraw", reasons.OWNER_ACCOUNT_DELETED)])
     # The duplicate delete did nothing more, and the deleted account cannot act.
     assert error_code(await store.gql('mutation { addCopy(input: {isbn: "9780306406157", condition: GOOD}) { id } }',
                                       as_user=BOB)) == "FORBIDDEN"

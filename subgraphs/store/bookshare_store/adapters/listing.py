@@ -15,6 +15,7 @@ from bookshare_store.adapters.lending import close_open_loans
 from bookshare_store.adapters.records import CopyRecord
 from bookshare_store.adapters.selling import close_open_orders
 from bookshare_store.adapters.tables import copies
+from bookshare_store.domain import reasons
 from bookshare_store.domain.copies import (
     Condition,
     CopyStatus,
@@ -90,10 +91,10 @@ async def update_copy(session: AsyncSession, actor_id: str, copy_id: str, change
     await emit_copy(session, "store_copy_update", updated, actor_id=actor_id)
     # Requests for what is no longer offered are turned down, so nobody waits for nothing.
     if copy.for_loan and not for_loan:
-        await close_open_loans(session, copy_id=copy.id, reason="no_longer_for_loan", now=now,
+        await close_open_loans(session, copy_id=copy.id, reason=reasons.NO_LONGER_FOR_LOAN, now=now,
                                statuses=(LoanStatus.REQUESTED,))
     if copy.for_sale and not for_sale:
-        await close_open_orders(session, copy_id=copy.id, reason="no_longer_for_sale", now=now,
+        await close_open_orders(session, copy_id=copy.id, reason=reasons.NO_LONGER_FOR_SALE, now=now,
                                 statuses=(OrderStatus.PLACED,))
     return updated
 
@@ -103,9 +104,9 @@ async def withdraw_copy(session: AsyncSession, actor_id: str | None, copy_id: st
     """The owner takes the copy off the platform (actor None: the store does, for a deleted owner)."""
     copy = await repo.get_copy(session, copy_id) if actor_id is None else await _owned_copy(session, actor_id, copy_id)
     check_withdrawable(copy.status)
-    await close_open_loans(session, copy_id=copy.id, reason=reason or "copy_withdrawn", now=now,
+    await close_open_loans(session, copy_id=copy.id, reason=reason or reasons.COPY_WITHDRAWN, now=now,
                            statuses=(LoanStatus.REQUESTED,))
-    await close_open_orders(session, copy_id=copy.id, reason=reason or "copy_withdrawn", now=now)
+    await close_open_orders(session, copy_id=copy.id, reason=reason or reasons.COPY_WITHDRAWN, now=now)
     values: dict[str, object] = {"status": CopyStatus.WITHDRAWN.value}
     if actor_id is None:
         values["note"] = None  # the owner's words go with them

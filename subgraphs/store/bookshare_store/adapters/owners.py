@@ -19,6 +19,7 @@ from bookshare_store.adapters.listing import withdraw_copy
 from bookshare_store.adapters.selling import close_open_orders
 from bookshare_store.adapters.sql import insert_ignoring_duplicates
 from bookshare_store.adapters.tables import copies, owners
+from bookshare_store.domain import reasons
 from bookshare_store.domain.copies import CopyStatus
 from bookshare_store.domain.errors import NotPermitted
 from bookshare_store.domain.owners import ReplicaState, should_apply_delete, should_apply_update
@@ -79,13 +80,13 @@ async def apply_user_delete(session: AsyncSession, data: dict[str, Any], now: dt
                 version=_greatest(owners.c.version, version)))
     if result.rowcount != 1:
         return False
-    await close_open_loans(session, user_id=user_id, reason="user_deleted", now=now)
-    await close_open_orders(session, user_id=user_id, reason="user_deleted", now=now)
+    await close_open_loans(session, user_id=user_id, reason=reasons.ACCOUNT_DELETED, now=now)
+    await close_open_orders(session, user_id=user_id, reason=reasons.ACCOUNT_DELETED, now=now)
     shelf = (await session.execute(select(copies.c.id).where(
         copies.c.owner_id == user_id,
         copies.c.status.in_([CopyStatus.AVAILABLE.value, CopyStatus.SOLD.value])))).scalars().all()
     for copy_id in shelf:
-        await withdraw_copy(session, None, copy_id, now, reason="owner_deleted")
+        await withdraw_copy(session, None, copy_id, now, reason=reasons.OWNER_ACCOUNT_DELETED)
     # Copies still out on loan keep their row (the borrower has the book) but lose the owner's words.
     await session.execute(update(copies).where(copies.c.owner_id == user_id).values(note=None))
     return True

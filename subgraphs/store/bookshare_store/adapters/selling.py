@@ -13,6 +13,7 @@ from bookshare_store.adapters.events import ORDER_EVENTS, emit_order
 from bookshare_store.adapters.lending import close_open_loans
 from bookshare_store.adapters.records import OrderRecord
 from bookshare_store.adapters.tables import orders
+from bookshare_store.domain import reasons
 from bookshare_store.domain.copies import CopyStatus, check_can_order
 from bookshare_store.domain.errors import Refused
 from bookshare_store.domain.loans import LoanStatus
@@ -82,9 +83,9 @@ async def move_order(session: AsyncSession, order_id: str, action: OrderAction, 
     await emit_order(session, ORDER_EVENTS[action], updated, copy.isbn, actor_id=actor_id, reason=reason)
     if move.transfers_copy:
         # Whoever else was waiting for this copy is told it is gone.
-        await close_open_loans(session, copy_id=copy.id, reason="copy_sold", now=now,
+        await close_open_loans(session, copy_id=copy.id, reason=reasons.COPY_SOLD, now=now,
                                statuses=(LoanStatus.REQUESTED,))
-        await close_open_orders(session, copy_id=copy.id, reason="copy_sold", now=now,
+        await close_open_orders(session, copy_id=copy.id, reason=reasons.COPY_SOLD, now=now,
                                 statuses=(OrderStatus.PLACED,))
     return updated
 
