@@ -43,13 +43,16 @@ def gateway_issuer(settings: ServiceSettings) -> CredentialIssuer:
 
 
 def gateway_app(supergraph_sdl: str, settings: ServiceSettings, *, auth_url: str | None):  # noqa: ANN201
-    """Our gateway with Bookshare's identity in front: bearer tokens checked, credentials to subgraphs."""
+    """Our gateway behind its edge: bearer tokens checked, credentials to subgraphs, @authenticated and
+    @requiresScopes, limits, persisted operations, playground, health/ready/metrics (BOOKSHARE_GATEWAY_*)."""
     import os
 
+    from supergraph.edge import EdgeApp, EdgeSettings
+    from supergraph.edge.logs import configure_logging
     from supergraph.identity import AccessTokenVerifier, BookshareIdentity
-    from supergraph.identity.middleware import IdentityMiddleware, forward_identity_headers
-    from supergraph.server import create_app
 
+    edge_settings = EdgeSettings(environment=settings.environment)
+    configure_logging(json=edge_settings.json_logs, level=edge_settings.log_level)
     verifier = None
     if auth_url:
         verifier = AccessTokenVerifier(
@@ -59,8 +62,9 @@ def gateway_app(supergraph_sdl: str, settings: ServiceSettings, *, auth_url: str
         )
     identity = BookshareIdentity(gateway_issuer(settings), verifier)
     overrides = subgraph_url_overrides(os.environ.get("BOOKSHARE_SUBGRAPH_URLS", ""))
-    return IdentityMiddleware(
-        create_app(supergraph_sdl, subgraph_headers=forward_identity_headers, url_overrides=overrides), identity)
+    path = os.environ.get(GATEWAY_SUPERGRAPH_ENV)
+    return EdgeApp(supergraph_sdl, settings=edge_settings, identity=identity, url_overrides=overrides,
+                   supergraph_path=Path(path) if path else None)
 
 
 def subgraph_url_overrides(spec: str) -> dict[str, str]:

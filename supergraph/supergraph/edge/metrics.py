@@ -1,0 +1,87 @@
+"""Prometheus metrics of one gateway process, in a registry of its own (several apps may share a process)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from ..transport import SubgraphClient, SubgraphTransportError
+
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+MAX_OPERATION_NAMES = 200  # operation names come from clients: past this many, new ones count as "other"
+
+
+class EdgeMetrics:
+    content_type = CONTENT_TYPE_LATEST
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter("bookshare_gateway_requests", "GraphQL operations by name and outcome",
+                                ["operation", "outcome"], registry=self.registry)
+        self.latency = Histogram("bookshare_gateway_request_duration_seconds", "Time to answer an operation",
+                                 ["operation"], buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.fetch_latency = Histogram("bookshare_gateway_subgraph_fetch_duration_seconds",
+                                       "Time a subgraph took to answer one fetch", ["subgraph"],
+                                       buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.fetch_errors = Counter("bookshare_gateway_subgraph_fetch_errors",
+                                    "Subgraph fetches that failed (transport) or answered with errors",
+                                    ["subgraph", "kind"], registry=self.registry)
+        self.plan_cache = Counter("bookshare_gateway_plan_cache", "Query plan cache lookups", ["result"],
+                                  registry=self.registry)
+        self.document_cache = Counter("bookshare_gateway_document_checks_cache",
+                                      "Per-document limit checks served from the cache or computed", ["result"],
+                                      registry=self.registry)
+        self.reloads = Counter("bookshare_gateway_supergraph_reloads", "Supergraph reloads", ["result"],
+                               registry=self.registry)
+        self._names: dict[str | None, tuple[str, Any]] = {}
+
+    def operation(self, name: str | None) -> tuple[str, Any]:
+        """The label for an operation name and its latency child (cached: labels() is not free)."""
+        known = self._names.get(name)
+        if known is None:
+            label = (name or "anonymous")[:100] if len(self._names) < MAX_OPERATION_NAMES else "other"
+            known = (label, self.latency.labels(label))
+            if len(self._names) < MAX_OPERATION_NAMES:
+                self._names[name] = known
+        return known
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class MeteredClient:
+    """A SubgraphClient that times each fetch and counts failures, per subgraph. The wrapped client is made on
+    first use (inside the serving event loop)."""
+
+    def __init__(self, factory: Callable[[], SubgraphClient], metrics: EdgeMetrics, names: dict[str, str]) -> None:
+        self.factory = factory
+        self.inner: SubgraphClient | None = None
+        self.metrics = metrics
+        self.names = names  # url -> subgraph name
+        self._timers: dict[str, Any] = {}
+
+    async def post(self, url: str, body: dict[str, Any], headers: dict[str, str] | None) -> dict[str, Any]:
+        if self.inner is None:
+            self.inner = self.factory()
+        timer = self._timers.get(url)
+        if timer is None:
+            timer = self._timers[url] = self.metrics.fetch_latency.labels(self.names.get(url, "unknown"))
+        started = time.perf_counter()
+        try:
+            payload = await self.inner.post(url, body, headers)
+        except SubgraphTransportError:
+            self.metrics.fetch_errors.labels(self.names.get(url, "unknown"), "transport").inc()
+            raise
+        finally:
+            timer.observe(time.perf_counter() - started)
+        if payload.get("errors"):
+            self.metrics.fetch_errors.labels(self.names.get(url, "unknown"), "graphql").inc()
+        return payload
+
+    async def aclose(self) -> None:
+        if self.inner is not None:
+            await self.inner.aclose()
