@@ -46,13 +46,18 @@ def serve(
 def compose(
     output: Annotated[Path, typer.Option(help="Where to write the supergraph.")] = Path("schema/supergraph.graphql"),
     host: Annotated[str, typer.Option(help="Where the subgraphs listen.")] = "127.0.0.1",
+    offline: Annotated[bool, typer.Option(help="Ask the subgraph apps in this process instead of over HTTP.")] = False,
 ) -> None:
     """Fetch every running subgraph's SDL and write the composed supergraph."""
     from bookshare.runner import compose_running
+    from bookshare.supergraph_file import compose_offline
     from bookshare_common.settings import load_settings
 
-    urls = {name: f"http://{host}:{load_settings(name).port}/graphql" for name in SUBGRAPHS}
-    sdl = asyncio.run(compose_running(urls, load_settings("gateway")))
+    if offline:
+        sdl = asyncio.run(compose_offline())
+    else:
+        urls = {name: f"http://{host}:{load_settings(name).port}/graphql" for name in SUBGRAPHS}
+        sdl = asyncio.run(compose_running(urls, load_settings("gateway")))
     output.write_text(sdl)
     typer.echo(f"wrote {output}")
 

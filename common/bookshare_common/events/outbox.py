@@ -57,6 +57,7 @@ class OutboxRelay:
         self._max_backoff = max_backoff
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         db.on_commit(self.wake)
 
     def wake(self) -> None:
@@ -65,15 +66,22 @@ class OutboxRelay:
     def start(self) -> None:
         self._task = asyncio.create_task(self.run(), name="outbox-relay")
 
-    async def stop(self) -> None:
-        if self._task is not None:
+    async def stop(self, grace: float = 5.0) -> None:
+        """Finish the batch in hand, then stop (cancelling mid-transaction can wedge a SQLite connection)."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self.wake()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), timeout=grace)
+        except TimeoutError:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        self._task = None
 
     async def run(self) -> None:
         backoff = 0.0
-        while True:
+        while not self._stopping:
             try:
                 published = await self.publish_pending()
                 backoff = 0.0
@@ -82,18 +90,24 @@ class OutboxRelay:
             except TransportError as exc:
                 backoff = min(self._max_backoff, max(0.2, backoff * 2))
                 log.warning("outbox relay: broker unavailable, retrying", error=str(exc), retry_in=backoff)
-                await asyncio.sleep(backoff)
+                await self._pause(backoff)
                 continue
             except Exception:  # noqa: BLE001 - a database hiccup must not kill the relay
                 backoff = min(self._max_backoff, max(0.5, backoff * 2))
                 log.exception("outbox relay failed, retrying", retry_in=backoff)
-                await asyncio.sleep(backoff)
+                await self._pause(backoff)
                 continue
             self._wakeup.clear()
-            try:
-                await asyncio.wait_for(self._wakeup.wait(), timeout=self._poll_interval)
-            except TimeoutError:
-                pass
+            await self._pause(self._poll_interval)
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, but wake early when a commit (or stop) says there is something to do."""
+        if self._stopping:
+            return
+        try:
+            await asyncio.wait_for(self._wakeup.wait(), timeout=seconds)
+        except TimeoutError:
+            pass
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many rows were marked published. Raises TransportError."""
