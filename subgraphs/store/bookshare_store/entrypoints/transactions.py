@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import random
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -19,7 +20,7 @@ from bookshare_store.adapters.repository import ALREADY_HELD
 from bookshare_store.domain.errors import DomainError, Missing, NotPermitted
 
 T = TypeVar("T")
-ATTEMPTS = 4
+ATTEMPTS = 6
 
 # Constraint names (PostgreSQL) or the columns SQLite names, for the rules the database enforces.
 _HOLD_MARKERS = ("copy_holds", "uq_loans_one_holding_per_copy", "uq_orders_one_accepted_per_copy",
@@ -80,7 +81,7 @@ async def write(info: Info, operation: Callable[[AsyncSession, str, dt.datetime]
         except DBAPIError as exc:
             if not _retryable(exc) or attempt == ATTEMPTS:
                 raise
-            await asyncio.sleep(0.05 * attempt)
+            await asyncio.sleep(random.uniform(0.01, 0.05) * attempt)  # spread the retries out
     raise AssertionError("unreachable")
 
 
