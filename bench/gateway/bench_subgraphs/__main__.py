@@ -37,6 +37,10 @@ def main() -> None:
         log_level="warning",
         app_dir=str(Path(__file__).resolve().parent.parent),
         backlog=4096,
+        # Never close an idle keep-alive connection first (as hyper, under the public benchmark's
+        # subgraphs, does not): a gateway reusing a pooled connection the server is closing at that
+        # moment gets "socket hang up", an error of the set-up and not of the gateway.
+        timeout_keep_alive=3600,
     )
 
 
