@@ -177,6 +177,8 @@ class Execution:
         self.data: dict[str, Any] = {}
         self.errors: list[dict[str, Any]] = []
         self.abstract_types = abstract_types
+        self.share_fetches = plan.operation.kind == "query"
+        self._inflight: dict[tuple[str, bytes], asyncio.Future[dict[str, Any] | None]] = {}
 
     async def run(self) -> None:
         for step in self.plan.steps:
@@ -296,8 +298,29 @@ class Execution:
                 self.errors.append(_subgraph_error(err, service, mapped))
 
     async def _post(self, cg: CompiledGroup, body: dict[str, Any], service: str, path: tuple) -> dict[str, Any] | None:
+        url = self.urls[cg.url_name]
+        raw = orjson.dumps(body)
+        if self.share_fetches:
+            # the same request (same subgraph, query and representations) at two places of one query plan is
+            # sent once; its answer is merged at both places
+            key = (url, raw)
+            pending = self._inflight.get(key)
+            if pending is not None:
+                return await asyncio.shield(pending)
+            future: asyncio.Future[dict[str, Any] | None] = asyncio.get_running_loop().create_future()
+            self._inflight[key] = future
+            try:
+                result = await self._send(url, raw, service)
+            except BaseException:
+                future.set_result(None)
+                raise
+            future.set_result(result)
+            return result
+        return await self._send(url, raw, service)
+
+    async def _send(self, url: str, raw: bytes, service: str) -> dict[str, Any] | None:
         try:
-            return await self.client.post(self.urls[cg.url_name], body, self.headers)
+            return await self.client.post(url, raw, self.headers)
         except SubgraphTransportError as exc:
             err: dict[str, Any] = {
                 "message": f"HTTP fetch failed from '{service}': {exc}",

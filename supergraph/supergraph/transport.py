@@ -18,7 +18,9 @@ class SubgraphTransportError(Exception):
 
 
 class SubgraphClient(Protocol):
-    async def post(self, url: str, body: dict[str, Any], headers: dict[str, str] | None) -> dict[str, Any]: ...
+    async def post(self, url: str, body: bytes, headers: dict[str, str] | None) -> dict[str, Any]:
+        """POST an already serialised GraphQL request body; return the decoded GraphQL response."""
+        ...
 
     async def aclose(self) -> None: ...
 
@@ -37,10 +39,10 @@ class HttpxSubgraphClient:
             **kwargs,
         )
 
-    async def post(self, url: str, body: dict[str, Any], headers: dict[str, str] | None) -> dict[str, Any]:
+    async def post(self, url: str, body: bytes, headers: dict[str, str] | None) -> dict[str, Any]:
         all_headers = _JSON_HEADERS if not headers else {**_JSON_HEADERS, **headers}
         try:
-            resp = await self._client.post(url, content=orjson.dumps(body), headers=all_headers)
+            resp = await self._client.post(url, content=body, headers=all_headers)
         except httpx.TimeoutException as exc:
             raise SubgraphTransportError(f"request timed out ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
@@ -71,11 +73,11 @@ class AiohttpSubgraphClient:
             )
         return self._session
 
-    async def post(self, url: str, body: dict[str, Any], headers: dict[str, str] | None) -> dict[str, Any]:
+    async def post(self, url: str, body: bytes, headers: dict[str, str] | None) -> dict[str, Any]:
         all_headers = _JSON_HEADERS if not headers else {**_JSON_HEADERS, **headers}
         session = self._get_session()
         try:
-            async with session.post(url, data=orjson.dumps(body), headers=all_headers) as resp:
+            async with session.post(url, data=body, headers=all_headers) as resp:
                 raw = await resp.read()
                 status = resp.status
         except TimeoutError as exc:
