@@ -17,7 +17,8 @@ from bookshare_common.credential import Principal
 log = structlog.get_logger(__name__)
 
 ALGORITHM = "EdDSA"  # pinned: defeats `alg: none` and HS256-keyed-with-the-public-key tokens
-REQUIRED_CLAIMS = ["iss", "aud", "sub", "exp", "iat"]
+REQUIRED_CLAIMS = ["iss", "aud", "sub", "exp", "iat"]  # nbf is checked when present
+MAX_LEEWAY_SECONDS = 120  # clock skew forgiven on exp/nbf/iat; more would stretch a short-lived token's life
 
 
 class InvalidAccessToken(Exception):
@@ -27,6 +28,8 @@ class InvalidAccessToken(Exception):
 class AccessTokenVerifier:
     def __init__(self, jwks_url: str, *, issuer: str, audience: str, leeway: int = 30,
                  refetch_interval: float = 30.0) -> None:
+        if not 0 <= leeway <= MAX_LEEWAY_SECONDS:
+            raise ValueError(f"the clock-skew leeway must be between 0 and {MAX_LEEWAY_SECONDS} seconds")
         self.jwks_url = jwks_url
         self.issuer = issuer
         self.audience = audience

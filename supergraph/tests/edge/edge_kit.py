@@ -83,6 +83,12 @@ def _book(b: dict[str, Any]) -> dict[str, Any]:
     return {**b, "owner": owner, "related": lambda *_a, **_k: [_book(x) for x in BOOKS]}
 
 
+def _find_book(_info: Any, isbn: str) -> dict[str, Any] | None:
+    if isbn == "boom":
+        raise RuntimeError("connection to postgres://books:hunter2@db failed")
+    return next((_book(b) for b in BOOKS if b["isbn"] == isbn), None)
+
+
 def build_subgraphs() -> list[FixtureSubgraph]:
     accounts = FixtureSubgraph(
         "accounts", ACCOUNTS_SDL,
@@ -92,8 +98,7 @@ def build_subgraphs() -> list[FixtureSubgraph]:
     )
     books = FixtureSubgraph(
         "books", BOOKS_SDL,
-        root={"books": [_book(b) for b in BOOKS], "book": lambda _info, isbn: next(
-            (_book(b) for b in BOOKS if b["isbn"] == isbn), None)},
+        root={"books": [_book(b) for b in BOOKS], "book": _find_book},
         entities={"Book": lambda rep: next((_book(b) for b in BOOKS if b["isbn"] == rep["isbn"]), None),
                   "User": lambda rep: {"id": rep["id"], "loans": _loans(rep["id"])}},
     )
@@ -139,7 +144,9 @@ class Federation:
     def app(self, **settings: Any) -> EdgeApp:
         verifier = AccessTokenVerifier("http://127.0.0.1:9/jwks.json", issuer=ISSUER, audience=AUDIENCE)
         verifier.load_jwks(self.keys.jwks())
-        identity = BookshareIdentity(CredentialIssuer(generate_private_key_pem()), verifier)
+        pem = generate_private_key_pem()
+        identity = BookshareIdentity(CredentialIssuer(pem), verifier)
+        identity.issuer_pem = pem  # type: ignore[attr-defined]  # lets tests check the credentials it signs
         return EdgeApp(self.sdl, settings=EdgeSettings(**settings), identity=identity, url_overrides=self.overrides)
 
     def clear(self) -> None:
