@@ -1,0 +1,21 @@
+"""The notification service as an ASGI app (port 4005): `SPEC` for the bookshare CLI, `create_app()` for servers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bookshare_common.service import ServiceSpec, create_service_app
+from starlette.applications import Starlette
+
+from bookshare_notification.adapters.tables import metadata
+from bookshare_notification.entrypoints.events import HANDLERS
+from bookshare_notification.entrypoints.schema import schema
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "adapters" / "migrations"
+
+SPEC = ServiceSpec(name="notification", schema=schema, metadata=metadata, migrations=MIGRATIONS,
+                   handlers=HANDLERS)
+
+
+def create_app() -> Starlette:
+    return create_service_app(SPEC)
