@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -177,7 +178,8 @@ class Gateway:
                 )
             values = getattr(coerced, "coerced", coerced)  # graphql-core 3.3 wraps them in VariableValues
             conditions = {v: values.get(v) for v in parsed.condition_vars}
-        key = (query, operation_name, tuple(conditions.get(v) is True for v in parsed.condition_vars))
+        labels = self._roll_override_labels()
+        key = (query, operation_name, tuple(conditions.get(v) is True for v in parsed.condition_vars), labels)
         cached = self._plans.get_or_none(key)
         if cached is not None:
             return cached, None
@@ -188,7 +190,7 @@ class Gateway:
         root_type = self._root_type(op)
         normalized = normalize(parsed.document, op, root_type, conditions)
         try:
-            plan = self.planner.plan(normalized)
+            plan = self.planner.plan(normalized, labels)
         except PlanningError as exc:
             log.warning("planning failed: %s", exc)
             return None, GatewayResult({"errors": [_gql_error(str(exc), "QUERY_PLANNING_FAILED")]}, 500)
@@ -202,6 +204,17 @@ class Gateway:
         cached = CachedPlan(plan, compiled, ResponseShaper(self.shaper), root_type, op, document, introspection)
         self._plans.put(key, cached)
         return cached, None
+
+    def _roll_override_labels(self) -> frozenset[str]:
+        """Progressive @override: each request takes the overriding subgraph with the label's percentage.
+        Custom labels (not `percent(N)`) stay off: nothing here switches them on."""
+        labels = self.supergraph.override_labels
+        if not labels:
+            return frozenset()
+        return frozenset(
+            label for label, pct in labels.items()
+            if pct is not None and (pct >= 100 or random.random() * 100 < pct)  # noqa: S311 - traffic split
+        )
 
     # ------------------------------------------------------------------ requests
     async def execute(

@@ -44,6 +44,7 @@ IMPLEMENTED_FEATURES = {
     "listSize": {"0.1"},
 }
 
+_PERCENT = re.compile(r"^percent\((\d+(?:\.\d+)?)\)$")
 _LINK_URL = re.compile(r"^https?://[^/]+(?:/.*)?/(?P<name>[A-Za-z_][A-Za-z0-9_-]*)/v(?P<version>\d+\.\d+)/?$")
 
 
@@ -171,6 +172,7 @@ def load_supergraph(sdl: str) -> Supergraph:
 
     graphs: dict[str, Graph] = {}
     types: dict[str, TypeDef] = {}
+    override_labels: dict[str, float | None] = {}
     query_type, mutation_type, subscription_type = "Query", None, None
 
     for definition in doc.definitions:
@@ -265,7 +267,12 @@ def load_supergraph(sdl: str) -> Supergraph:
                         override=str(args["override"]) if args.get("override") else None,
                         used_overridden=bool(args.get("usedOverridden")),
                         type=str(args["type"]) if args.get("type") else None,
+                        override_label=str(args["overrideLabel"]) if args.get("overrideLabel") else None,
                     )
+                    label = args.get("overrideLabel")
+                    if label:
+                        m = _PERCENT.match(str(label))
+                        override_labels[str(label)] = float(m.group(1)) if m else None
             td.fields[fd.name] = fd
 
     if not graphs:
@@ -286,4 +293,5 @@ def load_supergraph(sdl: str) -> Supergraph:
         subscription_type=subscription_type,
         join_version=names.join_version,
         possible_types=possible,
+        override_labels=override_labels,
     )

@@ -42,6 +42,7 @@ class FieldInGraph:
     override: str | None = None
     used_overridden: bool = False
     type: str | None = None
+    override_label: str | None = None  # progressive @override (join v0.4+): "percent(N)" or a custom label
 
 
 @dataclass
@@ -89,6 +90,10 @@ class Supergraph:
     subscription_type: str | None = None
     join_version: str = "0.3"
     possible_types: dict[str, list[str]] = field(default_factory=dict)  # supergraph-wide
+    # progressive override labels -> percentage of requests that take the overriding subgraph (None: custom label)
+    override_labels: dict[str, float | None] = field(default_factory=dict)
+    # labels switched on for the plan being built (the planner sets it; planning is synchronous)
+    active_labels: frozenset[str] = frozenset()
 
     def field_def(self, type_name: str, field_name: str) -> FieldDef | None:
         t = self.types.get(type_name)
@@ -121,6 +126,9 @@ class Supergraph:
         fig = self.field_in_graph(type_name, field_name, graph)
         if fig is None:
             return False
+        if fig.override_label is not None:
+            # the overriding subgraph (it has `override`) while the label is on, the original one while it is off
+            return (fig.override_label in self.active_labels) == (fig.override is not None)
         return not fig.external and not fig.used_overridden
 
     def possible_types_in(self, type_name: str, graph: str) -> list[str]:

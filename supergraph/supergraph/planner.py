@@ -61,7 +61,8 @@ class Planner:
         self._display: dict[tuple[str, ...], str] = {(): ""}  # path -> "users.@.reviews.@" (for EXPLAIN)
 
     # ---------------------------------------------------------------- entry point
-    def plan(self, op: NormalizedOperation) -> QueryPlan:
+    def plan(self, op: NormalizedOperation, active_labels: frozenset[str] = frozenset()) -> QueryPlan:
+        self.sg.active_labels = active_labels
         self._next_id = 0
         self._by_id = {}
         self._display = {(): ""}
@@ -116,8 +117,7 @@ class Planner:
     def _root_candidates(self, root_type: str, name: str) -> list[str]:
         result = []
         for graph in self.sg.graphs:
-            fig = self.sg.field_in_graph(root_type, name, graph)
-            if fig is not None and not fig.external and not fig.used_overridden:
+            if self.sg.resolves_locally(root_type, name, graph):
                 result.append(graph)
         return result
 
