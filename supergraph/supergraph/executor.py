@@ -15,12 +15,12 @@ from .plan import FetchGroup, QueryPlan
 from .selection import OutSel
 from .transport import SubgraphClient, SubgraphTransportError
 
-# (response key, nested spec or None), type-conditioned specs
-Spec = tuple[tuple[tuple[str, "Spec | None"], ...], tuple[tuple[frozenset[str], "Spec"], ...]]
+# (key in the representation, key in the merged data, nested spec or None), type-conditioned specs
+Spec = tuple[tuple[tuple[str, str, "Spec | None"], ...], tuple[tuple[frozenset[str], "Spec"], ...]]
 
 
 def compile_spec(sel: OutSel, sg: Supergraph) -> Spec:
-    fields = tuple((f.key, compile_spec(f.selection, sg) if f.selection is not None else None)
+    fields = tuple((f.key, f.source or f.key, compile_spec(f.selection, sg) if f.selection is not None else None)
                    for f in sel.fields.values())
     frags = tuple(
         (frozenset([cond, *sg.possible_types.get(cond, [])]), compile_spec(s, sg)) for cond, s in sel.fragments.items()
@@ -31,10 +31,10 @@ def compile_spec(sel: OutSel, sg: Supergraph) -> Spec:
 def extract(obj: dict[str, Any], spec: Spec) -> dict[str, Any]:
     out: dict[str, Any] = {}
     fields, frags = spec
-    for key, sub in fields:
-        if key not in obj:
+    for key, source, sub in fields:
+        if source not in obj:
             continue
-        v = obj[key]
+        v = obj[source]
         out[key] = _extract_value(v, sub) if sub is not None else v
     if frags:
         t = obj.get("__typename")
@@ -76,9 +76,10 @@ def compile_group(g: FetchGroup, sg: Supergraph) -> CompiledGroup:
         entry = _RepEntry(rep_type, compile_spec(rep_sel, sg), key_fields)
         if not rep_sel.fragments and all(f.selection is None for f in rep_sel.fields.values()):
             names = tuple(k for k in rep_sel.fields if k != "__typename")
+            sources = tuple(rep_sel.fields[k].source or k for k in names)
             if names and names[: len(key_fields)] == key_fields:
                 entry.flat = names
-                entry.getter = operator.itemgetter(*names) if len(names) > 1 else _single(names[0])
+                entry.getter = operator.itemgetter(*sources) if len(sources) > 1 else _single(sources[0])
         reps[data_type] = entry
         for t in sg.possible_types.get(data_type, []):
             reps.setdefault(t, entry)

@@ -35,6 +35,7 @@ class FieldSel:
     args_text: str = ""  # "(a: $x, b: 1)" as sent to subgraphs
     selections: list[Sel] | None = None
     variables: frozenset[str] = frozenset()
+    internal: bool = False  # a key or @requires field the gateway needs, not one the client asked for
 
 
 @dataclass(eq=False)

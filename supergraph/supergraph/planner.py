@@ -32,6 +32,7 @@ def field_set_sels(node: SelectionSetNode) -> list[Sel]:
                     key=s.name.value,
                     name=s.name.value,
                     selections=field_set_sels(s.selection_set) if s.selection_set else None,
+                    internal=True,
                 )
             )
         elif isinstance(s, InlineFragmentNode):
@@ -59,6 +60,9 @@ class Planner:
         # ancestors of the field being planned: (group, out, parent type, field, path, provided)
         self._chain: list[tuple] = []
         self._display: dict[tuple[str, ...], str] = {(): ""}  # path -> "users.@.reviews.@" (for EXPLAIN)
+        # response keys the client uses at each path: a key or required field the gateway adds must not take
+        # one of them for something else (it gets an alias instead)
+        self._client_keys: dict[tuple[str, ...], dict[str, tuple[str, str]]] = {}
 
     # ---------------------------------------------------------------- entry point
     def plan(self, op: NormalizedOperation, active_labels: frozenset[str] = frozenset()) -> QueryPlan:
@@ -66,6 +70,7 @@ class Planner:
         self._next_id = 0
         self._by_id = {}
         self._display = {(): ""}
+        self._client_keys = {}
         root_type = op.root_type
         root_fields = self._flatten_root(root_type, op.selections)
         steps: list[list[FetchGroup]] = []
@@ -310,6 +315,7 @@ class Planner:
         provided: list[Sel] | None,
     ) -> None:
         self._mark(g)
+        self._register_client_keys(path, sels)
         td = self.sg.types.get(ptype)
         if td is None:
             raise PlanningError(f"unknown type {ptype}")
@@ -366,6 +372,28 @@ class Planner:
             return False
         return all(self._local(graph, t, name, provided) for t in possible)
 
+    def _register_client_keys(self, path: tuple[str, ...], sels: list[Sel]) -> None:
+        known = self._client_keys.get(path)
+        for s in sels:
+            if isinstance(s, FragSel):
+                self._register_client_keys(path, s.selections)
+            elif not s.internal:
+                if known is None:
+                    known = self._client_keys[path] = {}
+                known.setdefault(s.key, (s.name, s.args_text))
+
+    def _out_key(self, path: tuple[str, ...], s: FieldSel) -> str:
+        """The response key to fetch s under at path: its own, or an alias when the client's selection uses that
+        key for another field."""
+        if not s.internal:
+            return s.key
+        known = self._client_keys.get(path)
+        if known is not None:
+            mine = known.get(s.key)
+            if mine is not None and mine != (s.name, s.args_text):
+                return f"_sg_{s.key}"
+        return s.key
+
     def _descend(self, path: tuple[str, ...], fd_type_text: str, key: str) -> tuple[str, ...]:
         child = (*path, key)
         if child not in self._display:
@@ -382,10 +410,11 @@ class Planner:
         if fd is None:
             raise PlanningError(f"unknown field {ptype}.{s.name}")
         g.variables |= s.variables
+        key = self._out_key(path, s)
         if s.selections is None:
-            out.add_field(s.key, s.name, s.args_text)
+            out.add_field(key, s.name, s.args_text)
             return
-        child = out.add_field(s.key, s.name, s.args_text, composite=True).selection
+        child = out.add_field(key, s.name, s.args_text, composite=True).selection
         assert child is not None
         fig = self.sg.field_in_graph(ptype, s.name, g.graph)
         child_provided = self._provided_child(provided, ptype, s.name)
@@ -393,7 +422,7 @@ class Planner:
             child_provided = (child_provided or []) + self._fs(fig.provides)
         self._chain.append((g, out, ptype, s, path, provided))
         try:
-            self._plan_sels(g, child, fd.type_name, s.selections, self._descend(path, fd.type_text, s.key),
+            self._plan_sels(g, child, fd.type_name, s.selections, self._descend(path, fd.type_text, key),
                             child_provided)
         finally:
             self._chain.pop()
@@ -514,15 +543,16 @@ class Planner:
             fd = self.sg.field_def(ptype, s.name)
             assert fd is not None
             e.variables |= s.variables
+            out_key = self._out_key(path, s)
             if s.selections is None:
-                sub.add_field(s.key, s.name, s.args_text)
+                sub.add_field(out_key, s.name, s.args_text)
             else:
-                child = sub.add_field(s.key, s.name, s.args_text, composite=True).selection
+                child = sub.add_field(out_key, s.name, s.args_text, composite=True).selection
                 assert child is not None
                 prov = self._fs(fig.provides) if fig is not None and fig.provides is not None else None
                 self._chain.append((e, sub, etype, s, path, None))
                 try:
-                    child_path = self._descend(path, fd.type_text, s.key)
+                    child_path = self._descend(path, fd.type_text, out_key)
                     self._plan_sels(e, child, fd.type_name, s.selections, child_path, prov)
                 finally:
                     self._chain.pop()
@@ -596,10 +626,25 @@ class Planner:
             rep.add_field("__typename", "__typename")
             key_names = tuple(s.key for s in key_sels if isinstance(s, FieldSel))
             entry = e.reps[ptype] = (etype, rep, key_names)
-        _copy_sels(entry[1], key_sels)
+        self._copy_sels(entry[1], key_sels, path)
         if requires:
-            _copy_sels(entry[1], requires)
+            self._copy_sels(entry[1], requires, path)
         return e
+
+    def _copy_sels(self, out: OutSel, sels: list[Sel], path: tuple[str, ...]) -> None:
+        """Representation selection: fields named as the subgraph expects, read from their response keys."""
+        for s in sels:
+            if isinstance(s, FieldSel):
+                source = self._out_key(path, s)
+                f = out.add_field(s.key, s.name, s.args_text, composite=s.selections is not None)
+                f.source = source
+                if s.selections is not None and f.selection is not None:
+                    f.selection.add_field("__typename", "__typename")
+                    self._copy_sels(f.selection, s.selections, (*path, source))
+            elif s.type_condition is None:
+                self._copy_sels(out, s.selections, path)
+            else:
+                self._copy_sels(out.fragment(s.type_condition), s.selections, path)
 
     # ---------------------------------------------------------------- printing
     @staticmethod
@@ -611,16 +656,3 @@ class Planner:
         defs = ", ".join(["$representations: [_Any!]!", *var_defs])
         frags = " ".join(f"... on {t} {sel.print()}" for t, sel in g.entity_sels.items() if not sel.is_empty())
         return f"query({defs}) {{ _entities(representations: $representations) {{ {frags} }} }}"
-
-
-def _copy_sels(out: OutSel, sels: list[Sel]) -> None:
-    for s in sels:
-        if isinstance(s, FieldSel):
-            f = out.add_field(s.key, s.name, s.args_text, composite=s.selections is not None)
-            if s.selections is not None and f.selection is not None:
-                f.selection.add_field("__typename", "__typename")
-                _copy_sels(f.selection, s.selections)
-        elif s.type_condition is None:
-            _copy_sels(out, s.selections)
-        else:
-            _copy_sels(out.fragment(s.type_condition), s.selections)

@@ -11,6 +11,7 @@ class OutField:
     name: str
     args_text: str = ""
     selection: OutSel | None = None
+    source: str | None = None  # representations only: the response key the value is read from
 
 
 @dataclass(eq=False)

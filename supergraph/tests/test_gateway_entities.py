@@ -76,3 +76,12 @@ async def test_entity_call_by_argument_with_alias_and_typename(gw):
     gateway, _ = gw
     await check(gateway, '{ who: user(id: "u2") { __typename mail: email plan } nobody: user(id: "zz") { name } }',
                 {"who": {"__typename": "User", "mail": "alan@example.org", "plan": "free"}, "nobody": None})
+
+
+async def test_client_aliases_that_reuse_key_field_names(gw):
+    gateway, _ = gw
+    # the client calls `region` "number" and `name` "email": the keys the gateway needs must not be confused
+    await check(gateway, "{ accounts { number: region balance } users { email: name plan } }", {
+        "accounts": [{"number": "eu", "balance": 10}, {"number": "us", "balance": 20}, {"number": "eu", "balance": 30}],
+        "users": [{"email": "Ada", "plan": "pro"}, {"email": "Alan", "plan": "free"}],
+    })

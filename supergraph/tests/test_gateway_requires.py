@@ -63,3 +63,11 @@ async def test_circular_requires_relays_back_to_the_first_subgraph(gw):
 
 async def test_circular_requires_without_asking_for_the_required_data(gw):
     await check(gw, "{ feed { byNovice } }", {"feed": [{"byNovice": True}, {"byNovice": False}]})
+
+
+async def test_client_alias_reusing_a_required_field_name(gw):
+    await check(gw, '{ products { price: weight shippingEstimate(zip: "1") weight: price } }', {"products": [
+        {"price": 12, "shippingEstimate": 21, "weight": 900},
+        {"price": 1, "shippingEstimate": 1, "weight": 15},
+        {"price": 4, "shippingEstimate": 5, "weight": 120},
+    ]})
