@@ -1,4 +1,5 @@
 import pytest
+
 from bookshare_metadata.domain.book import InvalidBook, apply_changes, new_record
 from bookshare_metadata.domain.permissions import may_edit, may_set_cover
 from bookshare_metadata.domain.text import fold, query_terms

@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from bookshare_metadata.domain.isbn import InvalidIsbn, Isbn, is_valid, to_isbn10, to_isbn13
 
 DEMO = Path(__file__).resolve().parents[1] / "bookshare_metadata" / "data" / "demo_catalogue.jsonl"

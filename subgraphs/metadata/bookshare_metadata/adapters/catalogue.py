@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bookshare_common.db import Database
-from bookshare_common.events import emit
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bookshare_common.db import Database
+from bookshare_common.events import emit
 from bookshare_metadata.adapters import repository as repo
 from bookshare_metadata.adapters.repository import Cover, StoredBook
 from bookshare_metadata.domain.book import BookRecord, apply_changes

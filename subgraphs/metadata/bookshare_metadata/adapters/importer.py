@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from bookshare_common.db import Database
-
 from bookshare_metadata.adapters import catalogue
 from bookshare_metadata.adapters import repository as repo
 from bookshare_metadata.domain.book import BookRecord, InvalidBook, new_record
@@ -133,12 +132,13 @@ def _parse(line: int, row: dict[str, Any]) -> BookRecord | SkippedRow:
 async def _apply(db: Database, batch: list[tuple[int, BookRecord]], report: ImportReport, only_missing: bool) -> None:
     async with db.transaction() as session:
         existing = await repo.get_books(session, [record.isbn13 for _, record in batch])
+        new = [record for _, record in batch if record.isbn13 not in existing]
+        for stored in await repo.insert_books(session, new, added_by=None):
+            await catalogue.record_added(session, stored)
+        report.added += len(new)
         for _, record in batch:
             stored = existing.get(record.isbn13)
             if stored is None:
-                stored = await repo.insert_book(session, record, added_by=None)
-                await catalogue.record_added(session, stored)
-                report.added += 1
                 continue
             if only_missing:
                 report.unchanged += 1

@@ -101,22 +101,29 @@ def _values(record: BookRecord) -> dict[str, Any]:
     }
 
 
-async def _index(session: AsyncSession, record: BookRecord, *, replace: bool) -> None:
+_FTS_INSERT = text("INSERT INTO books_fts (isbn, title, authors, subjects) VALUES (:isbn, :t, :a, :s)")
+
+
+async def _index(session: AsyncSession, records: list[BookRecord], *, replace: bool) -> None:
     """Keep the side tables in step: subjects always, FTS5 on SQLite (PostgreSQL's vector is generated)."""
+    isbns = [r.isbn13 for r in records]
+    sqlite = session.bind.dialect.name == "sqlite"
     if replace:
-        await session.execute(delete(book_subjects).where(book_subjects.c.isbn == record.isbn13))
-    keys = sorted({fold(s)[:100] for s in record.subjects if fold(s)})
-    if keys:
-        await session.execute(insert(book_subjects), [{"isbn": record.isbn13, "subject_key": k} for k in keys])
-    if session.bind.dialect.name == "sqlite":
-        cols = _search_columns(record)
-        if replace:
-            await session.execute(text("DELETE FROM books_fts WHERE isbn = :isbn"), {"isbn": record.isbn13})
-        await session.execute(
-            text("INSERT INTO books_fts (isbn, title, authors, subjects) VALUES (:isbn, :t, :a, :s)"),
-            {"isbn": record.isbn13, "t": cols["search_title"], "a": cols["search_authors"],
-             "s": cols["search_subjects"]},
-        )
+        await session.execute(delete(book_subjects).where(book_subjects.c.isbn.in_(isbns)))
+        if sqlite:
+            for isbn in isbns:
+                await session.execute(text("DELETE FROM books_fts WHERE isbn = :isbn"), {"isbn": isbn})
+    subjects = [{"isbn": r.isbn13, "subject_key": key}
+                for r in records for key in sorted({fold(s)[:100] for s in r.subjects if fold(s)})]
+    if subjects:
+        await session.execute(insert(book_subjects), subjects)
+    if sqlite:
+        rows = []
+        for r in records:
+            cols = _search_columns(r)
+            rows.append({"isbn": r.isbn13, "t": cols["search_title"], "a": cols["search_authors"],
+                         "s": cols["search_subjects"]})
+        await session.execute(_FTS_INSERT, rows)
 
 
 async def get_book(session: AsyncSession, isbn13: str, *, for_update: bool = False) -> StoredBook | None:
@@ -142,13 +149,21 @@ async def existing_isbns(session: AsyncSession, isbns: list[str]) -> set[str]:
     return found
 
 
-async def insert_book(session: AsyncSession, record: BookRecord, *, added_by: str | None,
-                      now: datetime | None = None) -> StoredBook:
-    now = now or datetime.now(UTC)
-    await session.execute(insert(books).values(isbn=record.isbn13, added_by=added_by, created_at=now,
-                                               updated_at=now, version=1, **_values(record)))
-    await _index(session, record, replace=False)
-    return StoredBook(record=record, added_by=added_by, created_at=now, updated_at=now, version=1, cover=None)
+async def insert_books(session: AsyncSession, records: list[BookRecord], *, added_by: str | None) -> list[StoredBook]:
+    """Insert new books in one round of statements (imports add hundreds at a time)."""
+    if not records:
+        return []
+    now = datetime.now(UTC)
+    await session.execute(insert(books), [
+        {"isbn": r.isbn13, "added_by": added_by, "created_at": now, "updated_at": now, "version": 1, **_values(r)}
+        for r in records])
+    await _index(session, records, replace=False)
+    return [StoredBook(record=r, added_by=added_by, created_at=now, updated_at=now, version=1, cover=None)
+            for r in records]
+
+
+async def insert_book(session: AsyncSession, record: BookRecord, *, added_by: str | None) -> StoredBook:
+    return (await insert_books(session, [record], added_by=added_by))[0]
 
 
 async def update_book(session: AsyncSession, stored: StoredBook, record: BookRecord) -> StoredBook:
@@ -156,7 +171,7 @@ async def update_book(session: AsyncSession, stored: StoredBook, record: BookRec
     version = stored.version + 1
     await session.execute(update(books).where(books.c.isbn == record.isbn13)
                           .values(updated_at=now, version=version, **_values(record)))
-    await _index(session, record, replace=True)
+    await _index(session, [record], replace=True)
     return StoredBook(record=record, added_by=stored.added_by, created_at=stored.created_at, updated_at=now,
                       version=version, cover=stored.cover)
 

@@ -7,7 +7,6 @@ Both index the same pre-folded text (`search_*` columns, see domain/text.py), so
 """
 from __future__ import annotations
 
-from bookshare_common.events import add_platform_tables
 from sqlalchemy import (
     JSON,
     Column,
@@ -20,6 +19,8 @@ from sqlalchemy import (
     Table,
     Text,
 )
+
+from bookshare_common.events import add_platform_tables
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",

@@ -4,10 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import structlog
-from bookshare_common.service import ServiceContext, ServiceSpec, create_service_app
-from bookshare_common.settings import ServiceSettings
 from starlette.applications import Starlette
 
+from bookshare_common.service import ServiceContext, ServiceSpec, create_service_app
+from bookshare_common.settings import ServiceSettings
 from bookshare_metadata.adapters.importer import import_file
 from bookshare_metadata.adapters.settings import metadata_settings
 from bookshare_metadata.adapters.tables import metadata

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bookshare_common.db import Database
-from bookshare_common.settings import load_settings
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from bookshare_common.db import Database
+from bookshare_common.settings import load_settings
 from bookshare_metadata.adapters.importer import ImportReport, count_rows, import_file
 from bookshare_metadata.entrypoints.app import MIGRATIONS
 

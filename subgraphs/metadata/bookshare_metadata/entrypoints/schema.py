@@ -6,13 +6,13 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
-from bookshare_common.credential import ANONYMOUS, Principal
-from bookshare_common.db import Database
-from bookshare_common.errors import BadUserInput, Conflict, Forbidden, NotFound, Unauthenticated
 from strawberry.dataloader import DataLoader
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
+from bookshare_common.credential import ANONYMOUS, Principal
+from bookshare_common.db import Database
+from bookshare_common.errors import BadUserInput, Conflict, Forbidden, NotFound, Unauthenticated
 from bookshare_metadata.adapters import catalogue
 from bookshare_metadata.adapters import repository as repo
 from bookshare_metadata.adapters.images import CoverRejected, process_cover
