@@ -34,3 +34,21 @@ async def test_provided_external_field_and_back_to_the_parent_subgraph(gw):
             {"author": {"username": "@ada"}, "product": {"name": "Table", "reviews": [{"id": "r1"}]}},
             {"author": {"username": "@ada"}, "product": {"name": "Couch", "reviews": [{"id": "r2"}, {"id": "r3"}]}},
         ]}})
+
+
+@pytest.fixture(scope="module")
+def served_external():
+    with serve_scenario("sc_external") as s:
+        yield s
+
+
+async def test_fed2_extension_with_external_key_answers_its_key_itself(served_external):
+    gateway = served_external.gateway()
+    try:
+        await check(gateway, "{ cheapestProduct { id price name } }",
+                    {"cheapestProduct": {"id": "1", "price": 100.0, "name": "name-1"}})
+        await check(gateway, "{ products { name price id } }", {"products": [
+            {"name": "name-1", "price": 100.0, "id": "1"}, {"name": "name-2", "price": 200.0, "id": "2"}]})
+        assert served_external.subgraphs["product"].requests[0]["query"].startswith("query($representations")
+    finally:
+        await gateway.aclose()
