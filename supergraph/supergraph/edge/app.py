@@ -381,6 +381,8 @@ class EdgeApp:
                 state.documents.popitem(last=False)
         else:
             self._doc_hit.inc()
+        if operation_name is None and len(facts.operations) == 1:
+            label = self.metrics.operation(next(iter(facts.operations)))  # named in the document only
         if facts.refusal is not None:
             return _refused(facts.refusal, label)
         operations = facts.operation(operation_name if isinstance(operation_name, str) else None)

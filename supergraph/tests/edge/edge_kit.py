@@ -105,8 +105,8 @@ def build_subgraphs() -> list[FixtureSubgraph]:
     return [accounts, books]
 
 
-def supergraph_sdl(subgraphs: list[FixtureSubgraph], base: str) -> str:
-    sdls = {"accounts": ACCOUNTS_SDL, "books": BOOKS_SDL}
+def supergraph_sdl(subgraphs: list[FixtureSubgraph], base: str, books_sdl: str = BOOKS_SDL) -> str:
+    sdls = {"accounts": ACCOUNTS_SDL, "books": books_sdl}
     result = compose([SubgraphSource(s.name, f"{base}/{s.name}", sdls[s.name]) for s in subgraphs])
     assert result.supergraph_sdl is not None, result.errors
     return result.supergraph_sdl
@@ -140,6 +140,8 @@ class Federation:
     subgraphs: dict[str, FixtureSubgraph]
     overrides: dict[str, str]
     keys: Keys
+    recorder: HeaderRecorder
+    base: str
 
     def app(self, **settings: Any) -> EdgeApp:
         verifier = AccessTokenVerifier("http://127.0.0.1:9/jwks.json", issuer=ISSUER, audience=AUDIENCE)
@@ -152,18 +154,34 @@ class Federation:
     def clear(self) -> None:
         for s in self.subgraphs.values():
             s.requests.clear()
+        self.recorder.headers.clear()
 
     def asked(self, name: str) -> list[str]:
         return [r.get("query", "") for r in self.subgraphs[name].requests]
 
 
+class HeaderRecorder:
+    """Records the headers of each request to the fixture subgraphs (by subgraph name), then serves it."""
+
+    def __init__(self, app: SubgraphsApp) -> None:
+        self.app = app
+        self.headers: dict[str, list[dict[str, str]]] = {}
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            self.headers.setdefault(scope["path"].strip("/"), []).append(
+                {k.decode(): v.decode() for k, v in scope["headers"]})
+        await self.app(scope, receive, send)
+
+
 @contextmanager
 def federation() -> Iterator[Federation]:
     subgraphs = build_subgraphs()
-    with serve_asgi(SubgraphsApp(subgraphs)) as base:
+    recorder = HeaderRecorder(SubgraphsApp(subgraphs))
+    with serve_asgi(recorder) as base:
         sdl = supergraph_sdl(subgraphs, base)
         yield Federation(sdl, {s.name: s for s in subgraphs}, {s.name: f"{base}/{s.name}" for s in subgraphs},
-                         new_keys())
+                         new_keys(), recorder, base)
 
 
 def client(app: Any) -> httpx.AsyncClient:
