@@ -61,7 +61,7 @@ class Shaper:
         return condition is None or condition == runtime or runtime in self._possible.get(condition, ())
 
 
-_LEAF, _TYPENAME, _ENUM, _OTHER, _UNKNOWN = range(5)
+_LEAF, _TYPENAME, _ENUM, _OTHER, _UNKNOWN, _OBJ, _OBJ_LIST = range(7)
 
 
 def _flat_path(path: Any) -> list[Any]:
@@ -116,6 +116,11 @@ class ResponseShaper:
                 self._keep.append(sub)
             if inner[0] == "leaf" and inner[1] is None:
                 result.append((key, _LEAF, nn, (runtime, name)))
+            elif desc[0] == "obj" and not desc[2] and sub is not None:
+                # nullable field of a concrete object type: the child node is known without looking at data
+                result.append((key, _OBJ, False, [sub, desc[1], None]))
+            elif desc[0] == "list" and desc[1][0] == "obj" and not desc[1][2] and sub is not None:
+                result.append((key, _OBJ_LIST, False, [sub, desc[1][1], None]))
             elif inner[0] == "leaf":
                 result.append((key, _ENUM, nn, (inner[1], runtime, name)))
             else:
@@ -136,6 +141,38 @@ class ResponseShaper:
                 if v is None and nn:
                     self._null_error(errors, (path, key), extra[0], extra[1])
                     return _INVALID
+                out[key] = v
+            elif kind == _OBJ:
+                v = get(key)
+                if v is not None:
+                    if type(v) is not dict:
+                        v = None
+                    else:
+                        child = extra[2]
+                        if child is None:
+                            child = extra[2] = self.node(extra[0], extra[1])
+                        v = self._object(v, child, (path, key), errors)
+                        if v is _INVALID:
+                            v = None
+                out[key] = v
+            elif kind == _OBJ_LIST:
+                v = get(key)
+                if v is not None:
+                    if type(v) is not list:
+                        v = None
+                    else:
+                        child = extra[2]
+                        if child is None:
+                            child = extra[2] = self.node(extra[0], extra[1])
+                        here = (path, key)
+                        items = []
+                        for i, item in enumerate(v):
+                            if item is None or type(item) is not dict:
+                                items.append(None)
+                                continue
+                            r = self._object(item, child, (here, i), errors)
+                            items.append(None if r is _INVALID else r)
+                        v = items
                 out[key] = v
             elif kind == _OTHER:
                 desc, sub, parent, name = extra
