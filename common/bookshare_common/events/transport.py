@@ -125,17 +125,25 @@ class InMemoryTransport:
         self._dlq: dict[str, list[DeadLetter]] = defaultdict(list)
         self._tasks: list[asyncio.Task[None]] = []
         self._connected = False
+        self._generation = 0
 
     async def connect(self) -> None:
         self._connected = True
 
-    async def close(self) -> None:
+    async def close(self, grace: float = 5.0) -> None:
+        """Let each consumer finish the message in hand (cancelling a handler mid-transaction can wedge a
+        SQLite connection), then stop; what is left stays queued for the next consumer."""
         self._connected = False
+        self._generation += 1  # consumers of the closed connection stop, even if it is opened again
         current = asyncio.current_task()
         tasks, self._tasks = [t for t in self._tasks if t is not current], []
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        for queue in self._queues.values():
+            queue.ready.set()
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=grace)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     @property
     def connected(self) -> bool:
@@ -164,7 +172,8 @@ class InMemoryTransport:
 
     async def _deliver(self, service: str, on_message: OnMessage) -> None:
         queue = self._queues[service]
-        while True:
+        generation = self._generation
+        while self._connected and generation == self._generation:
             if not queue.messages:
                 queue.ready.clear()
                 await queue.ready.wait()
