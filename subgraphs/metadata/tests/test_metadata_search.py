@@ -65,11 +65,12 @@ async def test_author_subject_and_language_filters(metadata):
         "The Fellowship of the Ring", "The Hobbit", "The Return of the King", "The Two Towers"]
     assert await titles(metadata, author="Tolkien", search="king") == ["The Return of the King"]
     king = (await search(metadata, author="stephen king"))["edges"]
-    assert len(king) == 6 and all(e["node"]["authors"] == ["Stephen King"] for e in king)
+    assert len(king) == 6
+    assert all(e["node"]["authors"] == ["Stephen King"] for e in king)
     # The last word completes, so "king" also finds Barbara Kingsolver.
     assert "The Poisonwood Bible" in await titles(metadata, author="king")
     drama = await search(metadata, subject="drama", first=50)
-    assert drama["totalCount"] == 6 and all("Drama" in e["node"]["subjects"] for e in drama["edges"])
+    assert drama["totalCount"] == 5 and all("Drama" in e["node"]["subjects"] for e in drama["edges"])
     assert (await search(metadata, language="en"))["totalCount"] == 276
     assert (await search(metadata, language="fr"))["totalCount"] == 0
 
