@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
 from bookshare_common.events import Consumer, Envelope, InMemoryTransport
 from bookshare_common.testing import ServiceClient, service_client
 from bookshare_posts.entrypoints.app import SPEC

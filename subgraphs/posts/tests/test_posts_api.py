@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import httpx
+from sqlalchemy import select
+
 from bookshare_common.credential import CREDENTIAL_HEADER, CredentialIssuer, Principal, generate_private_key_pem
 from bookshare_common.testing import ServiceClient
 from bookshare_posts.adapters.tables import outbox
-from sqlalchemy import select
 
 ALICE = Principal(user_id="u-alice", username="alice")
 BOB = Principal(user_id="u-bob", username="bob")

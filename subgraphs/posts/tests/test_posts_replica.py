@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 
+from sqlalchemy import select
+
 from bookshare_common.credential import Principal
 from bookshare_common.events import Envelope
 from bookshare_common.testing import ServiceClient
 from bookshare_posts.adapters.tables import authors, inbox, outbox
-from sqlalchemy import select
 
 from .conftest import deliver, user_event
 

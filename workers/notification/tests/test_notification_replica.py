@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import select
+
 from bookshare_common.credential import Principal
 from bookshare_common.events import Envelope
 from bookshare_common.testing import ServiceClient
 from bookshare_notification.adapters.tables import notifications, recipients
-from sqlalchemy import select
 
 from .conftest import deliver, loan_event, order_event, user_event
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bookshare_common.service import ServiceSpec, create_service_app
 from starlette.applications import Starlette
 
+from bookshare_common.service import ServiceSpec, create_service_app
 from bookshare_posts.adapters.tables import metadata
 from bookshare_posts.entrypoints.events import HANDLERS
 from bookshare_posts.entrypoints.schema import schema

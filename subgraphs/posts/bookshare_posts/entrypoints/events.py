@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bookshare_common.events import Envelope, Handler, emit
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bookshare_common.events import Envelope, Handler, emit
 from bookshare_posts.adapters import repository
 from bookshare_posts.domain.authors import should_apply_delete, should_apply_update
 

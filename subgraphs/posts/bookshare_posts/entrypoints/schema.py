@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
+from strawberry.federation.schema_directives import Authenticated
+from strawberry.types import Info
+
 from bookshare_common.credential import Principal
 from bookshare_common.db import Database
 from bookshare_common.errors import BadUserInput, Forbidden, Unauthenticated
 from bookshare_common.events import emit
-from strawberry.types import Info
-
 from bookshare_posts.adapters import repository
 from bookshare_posts.adapters.repository import Page, PostRow
 from bookshare_posts.domain import posts as rules
@@ -133,7 +134,8 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Offer a copy of a book, or ask who has one")
+    # @authenticated lets the gateway refuse anonymous callers early; the resolver checks again regardless.
+    @strawberry.mutation(description="Offer a copy of a book, or ask who has one", directives=[Authenticated()])
     async def create_post(self, info: Info, input: CreatePostInput) -> Post:  # noqa: A002 - GraphQL's name
         principal = _principal(info)
         if not principal.authenticated or principal.user_id is None:

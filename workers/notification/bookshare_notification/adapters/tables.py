@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bookshare_common.events import add_platform_tables
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -19,6 +18,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.types import TypeDecorator
+
+from bookshare_common.events import add_platform_tables
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

@@ -3,9 +3,9 @@ domain/notices.py become notifications for the people they concern."""
 
 from __future__ import annotations
 
-from bookshare_common.events import Envelope, Handler
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bookshare_common.events import Envelope, Handler
 from bookshare_notification.adapters import repository
 from bookshare_notification.domain.notices import RULES, NotificationKind, drafts_for, render
 from bookshare_notification.domain.recipients import should_apply_delete, should_apply_update

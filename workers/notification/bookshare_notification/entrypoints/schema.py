@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry.federation.schema_directives import Authenticated
+from strawberry.types import Info
+
 from bookshare_common.credential import Principal
 from bookshare_common.db import Database
 from bookshare_common.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
-from strawberry.types import Info
-
 from bookshare_notification.adapters import repository
 from bookshare_notification.adapters.repository import NotificationRow, Page
 from bookshare_notification.domain import notices
@@ -22,6 +23,8 @@ from bookshare_notification.domain.pagination import (
 )
 
 CURSOR_KIND = "notification"
+# @authenticated lets the gateway refuse anonymous callers early; every resolver checks again regardless.
+SIGNED_IN = [Authenticated()]
 
 NotificationKind = strawberry.enum(notices.NotificationKind, description="What a notification is about")
 
@@ -95,7 +98,7 @@ def _connection(page: Page) -> NotificationConnection:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The signed-in user's notifications, newest first")
+    @strawberry.field(description="The signed-in user's notifications, newest first", directives=SIGNED_IN)
     async def notifications(self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None,
                             unread_only: bool = False) -> NotificationConnection:
         user_id = _user_id(info)
@@ -109,7 +112,7 @@ class Query:
                                              unread_only=unread_only)
         return _connection(page)
 
-    @strawberry.field(description="How many of the signed-in user's notifications are unread")
+    @strawberry.field(description="How many of the signed-in user's notifications are unread", directives=SIGNED_IN)
     async def unread_notification_count(self, info: Info) -> int:
         user_id = _user_id(info)
         async with _db(info).session() as session:
@@ -118,7 +121,7 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Mark one of your notifications read")
+    @strawberry.mutation(description="Mark one of your notifications read", directives=SIGNED_IN)
     async def mark_notification_read(self, info: Info, id: strawberry.ID) -> Notification:  # noqa: A002
         user_id = _user_id(info)
         async with _db(info).transaction() as session:
@@ -132,7 +135,8 @@ class Mutation:
         assert row is not None  # noqa: S101 - read inside the same transaction that found it
         return _notification(row)
 
-    @strawberry.mutation(description="Mark all your notifications read; returns how many were unread")
+    @strawberry.mutation(description="Mark all your notifications read; returns how many were unread",
+                         directives=SIGNED_IN)
     async def mark_all_notifications_read(self, info: Info) -> int:
         user_id = _user_id(info)
         async with _db(info).transaction() as session:
