@@ -9,10 +9,8 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
-import orjson
 import pytest
 
 from bookshare_auth.entrypoints.app import SPEC as AUTH
@@ -23,24 +21,18 @@ from bookshare_metadata.entrypoints.app import SPEC as METADATA
 from bookshare_store.entrypoints.app import SPEC as STORE
 from supergraph.composition.api import SubgraphSource, compose
 from supergraph.gateway import Gateway
+from supergraph.transport import HttpxSubgraphClient
 
 
-class InProcessSubgraphs:
-    """The gateway's subgraph client, reaching each service app in-process by the host in its URL."""
+class InProcessSubgraphs(httpx.AsyncBaseTransport):
+    """An httpx transport for the gateway's own subgraph client: each URL's host names a service app,
+    reached in-process."""
 
     def __init__(self, apps: dict[str, Any]) -> None:
-        self._clients = {name: httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}")
-                         for name, app in apps.items()}
+        self._apps = {name: httpx.ASGITransport(app=app) for name, app in apps.items()}
 
-    async def post(self, url: str, body: dict[str, Any], headers: dict[str, str] | None) -> dict[str, Any]:
-        parts = urlsplit(url)
-        response = await self._clients[parts.hostname].post(
-            parts.path, content=orjson.dumps(body), headers={"content-type": "application/json", **(headers or {})})
-        return response.json()
-
-    async def aclose(self) -> None:
-        for client in self._clients.values():
-            await client.aclose()
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._apps[request.url.host].handle_async_request(request)
 
 
 class Stack:
@@ -73,7 +65,7 @@ async def stack(database_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
         composed = compose(sources)
         assert composed.ok, [str(e) for e in composed.errors]
         subgraphs = InProcessSubgraphs({name: client.app for name, client in clients.items()})
-        gateway = Gateway(composed.supergraph_sdl, client=subgraphs)
+        gateway = Gateway(composed.supergraph_sdl, client=HttpxSubgraphClient(transport=subgraphs))
         exit_stack.push_async_callback(gateway.aclose)
         yield Stack(gateway, keys)
 

@@ -18,6 +18,7 @@ from bookshare_store.domain.machine import Party
 from bookshare_store.domain.orders import OrderAction, order_party
 from bookshare_store.entrypoints.transactions import read, write
 from bookshare_store.entrypoints.types import (
+    SIGNED_IN,
     Book,
     Condition,
     Connection,
@@ -80,7 +81,7 @@ class Query:
         record = await read(info, lambda s: repo.find_copy(s, str(id)))
         return Copy.from_record(record) if record else None
 
-    @strawberry.field(description="A loan you are the borrower or lender of.")
+    @strawberry.field(description="A loan you are the borrower or lender of.", directives=SIGNED_IN)
     async def loan(self, info: Info, id: strawberry.ID) -> Loan | None:  # noqa: A002
         record = await read(info, lambda s: repo.find_loan(s, str(id)))
         if record is None:
@@ -89,7 +90,7 @@ class Query:
             raise Forbidden("only the borrower and the lender can see this loan")
         return Loan.from_record(record)
 
-    @strawberry.field(description="An order you are the buyer or seller of.")
+    @strawberry.field(description="An order you are the buyer or seller of.", directives=SIGNED_IN)
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:  # noqa: A002
         record = await read(info, lambda s: repo.find_order(s, str(id)))
         if record is None:
@@ -129,73 +130,77 @@ async def _move_order_no_reason(info: Info, id: strawberry.ID, action: OrderActi
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="List a copy you own.")
+    @strawberry.mutation(description="List a copy you own.", directives=SIGNED_IN)
     async def add_copy(self, info: Info, input: AddCopyInput) -> Copy:  # noqa: A002
         record = await write(info, lambda s, user, now: listing.add_copy(
             s, user, isbn=input.isbn, condition=copy_rules.Condition(input.condition.value),
             for_loan=input.for_loan, for_sale=input.for_sale, price=input.price, note=input.note, now=now))
         return Copy.from_record(record)
 
-    @strawberry.mutation(description="Change your copy's condition, offer, price or note.")
+    @strawberry.mutation(description="Change your copy's condition, offer, price or note.", directives=SIGNED_IN)
     async def update_copy(self, info: Info, id: strawberry.ID, input: UpdateCopyInput) -> Copy:  # noqa: A002
         changes = _changes(input)
         record = await write(info, lambda s, user, now: listing.update_copy(s, user, str(id), changes, now))
         return Copy.from_record(record)
 
-    @strawberry.mutation(description="Take your copy off the platform; open requests for it are turned down.")
+    @strawberry.mutation(directives=SIGNED_IN,
+                         description="Take your copy off the platform; open requests for it are turned down.")
     async def withdraw_copy(self, info: Info, id: strawberry.ID) -> Copy:  # noqa: A002
         record = await write(info, lambda s, user, now: listing.withdraw_copy(s, user, str(id), now))
         return Copy.from_record(record)
 
-    @strawberry.mutation(description="Ask to borrow a copy until dueDate.")
+    @strawberry.mutation(description="Ask to borrow a copy until dueDate.", directives=SIGNED_IN)
     async def request_loan(self, info: Info, copy_id: strawberry.ID, due_date: dt.date) -> Loan:
         record = await write(info, lambda s, user, now: lending.request_loan(s, user, str(copy_id), due_date, now))
         return Loan.from_record(record)
 
-    @strawberry.mutation(description="Lender: agree to lend; the copy is reserved for the borrower.")
+    @strawberry.mutation(directives=SIGNED_IN,
+                         description="Lender: agree to lend; the copy is reserved for the borrower.")
     async def approve_loan(self, info: Info, id: strawberry.ID) -> Loan:  # noqa: A002
         return await _move_loan_no_reason(info, id, LoanAction.APPROVE)
 
-    @strawberry.mutation(description="Lender: turn the request down (or back out before the hand-over).")
+    @strawberry.mutation(directives=SIGNED_IN,
+                         description="Lender: turn the request down (or back out before the hand-over).")
     async def reject_loan(self, info: Info, id: strawberry.ID, reason: str | None = None) -> Loan:  # noqa: A002
         return await _loan_move(LoanAction.REJECT)(info, id, reason)
 
-    @strawberry.mutation(description="Lender: the copy was handed over; the loan is active.")
+    @strawberry.mutation(description="Lender: the copy was handed over; the loan is active.", directives=SIGNED_IN)
     async def start_loan(self, info: Info, id: strawberry.ID) -> Loan:  # noqa: A002
         return await _move_loan_no_reason(info, id, LoanAction.START)
 
-    @strawberry.mutation(description="Lender: the copy is back.")
+    @strawberry.mutation(description="Lender: the copy is back.", directives=SIGNED_IN)
     async def return_loan(self, info: Info, id: strawberry.ID) -> Loan:  # noqa: A002
         return await _move_loan_no_reason(info, id, LoanAction.RETURN)
 
-    @strawberry.mutation(description="Borrower: withdraw the request before the hand-over.")
+    @strawberry.mutation(description="Borrower: withdraw the request before the hand-over.", directives=SIGNED_IN)
     async def cancel_loan(self, info: Info, id: strawberry.ID, reason: str | None = None) -> Loan:  # noqa: A002
         return await _loan_move(LoanAction.CANCEL)(info, id, reason)
 
-    @strawberry.mutation(description="Lender: move the due date later.")
+    @strawberry.mutation(description="Lender: move the due date later.", directives=SIGNED_IN)
     async def extend_loan(self, info: Info, id: strawberry.ID, due_date: dt.date) -> Loan:  # noqa: A002
         record = await write(info, lambda s, user, now: lending.move_loan(s, str(id), LoanAction.EXTEND, user, now,
                                                                            due_date=due_date))
         return Loan.from_record(record)
 
-    @strawberry.mutation(description="Buy a copy at its listed price.")
+    @strawberry.mutation(description="Buy a copy at its listed price.", directives=SIGNED_IN)
     async def place_order(self, info: Info, copy_id: strawberry.ID) -> Order:
         record = await write(info, lambda s, user, now: selling.place_order(s, user, str(copy_id), now))
         return Order.from_record(record)
 
-    @strawberry.mutation(description="Seller: agree to sell; the copy is reserved for the buyer.")
+    @strawberry.mutation(description="Seller: agree to sell; the copy is reserved for the buyer.", directives=SIGNED_IN)
     async def accept_order(self, info: Info, id: strawberry.ID) -> Order:  # noqa: A002
         return await _move_order_no_reason(info, id, OrderAction.ACCEPT)
 
-    @strawberry.mutation(description="Seller: turn the order down (or back out before completing).")
+    @strawberry.mutation(directives=SIGNED_IN,
+                         description="Seller: turn the order down (or back out before completing).")
     async def reject_order(self, info: Info, id: strawberry.ID, reason: str | None = None) -> Order:  # noqa: A002
         return await _order_move(OrderAction.REJECT)(info, id, reason)
 
-    @strawberry.mutation(description="Seller: the sale is done; the buyer now owns the copy.")
+    @strawberry.mutation(description="Seller: the sale is done; the buyer now owns the copy.", directives=SIGNED_IN)
     async def complete_order(self, info: Info, id: strawberry.ID) -> Order:  # noqa: A002
         return await _move_order_no_reason(info, id, OrderAction.COMPLETE)
 
-    @strawberry.mutation(description="Buyer: withdraw the order before it is completed.")
+    @strawberry.mutation(description="Buyer: withdraw the order before it is completed.", directives=SIGNED_IN)
     async def cancel_order(self, info: Info, id: strawberry.ID, reason: str | None = None) -> Order:  # noqa: A002
         return await _order_move(OrderAction.CANCEL)(info, id, reason)
 

@@ -7,6 +7,7 @@ from enum import Enum
 from typing import Generic, TypeVar
 
 import strawberry
+from strawberry.federation.schema_directives import Authenticated
 from strawberry.types import Info
 
 from bookshare_common.errors import Forbidden
@@ -39,6 +40,9 @@ class OrderRole(Enum):
 
 
 N = TypeVar("N")
+
+# The gateway refuses these fields to anonymous callers before planning; the resolvers check again.
+SIGNED_IN = [Authenticated()]
 
 
 @strawberry.federation.type(shareable=True, description="Relay page information.")
@@ -123,7 +127,8 @@ class User:
                                                               statuses=statuses, first=first, after=after))
         return connection(page, Copy.from_record)
 
-    @strawberry.field(description="Their loans as borrower or lender (both when role is omitted), newest first.")
+    @strawberry.field(description="Their loans as borrower or lender (both when role is omitted), newest first.",
+                      directives=SIGNED_IN)
     async def loans(self, info: Info, role: LoanRole | None = None, status: LoanStatus | None = None,
                     first: int | None = None, after: str | None = None) -> Connection[Loan]:
         self._only_self(info)
@@ -133,7 +138,8 @@ class User:
                                                              first=first, after=after))
         return connection(page, Loan.from_record)
 
-    @strawberry.field(description="Their orders as buyer or seller (both when role is omitted), newest first.")
+    @strawberry.field(description="Their orders as buyer or seller (both when role is omitted), newest first.",
+                      directives=SIGNED_IN)
     async def orders(self, info: Info, role: OrderRole | None = None, status: OrderStatus | None = None,
                      first: int | None = None, after: str | None = None) -> Connection[Order]:
         self._only_self(info)
