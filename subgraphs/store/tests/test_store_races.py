@@ -153,3 +153,14 @@ async def test_many_concurrent_approvals_and_acceptances_through_the_api(store: 
     assert sum(1 for r in results if not r.get("errors")) == 1
     assert {error_code(r) for r in results if r.get("errors")} == {"BAD_USER_INPUT"}
     assert await holds(store, copy["id"]) == 1
+
+
+async def test_a_new_users_first_requests_arriving_together_all_succeed(store: Store) -> None:
+    """Owner-on-first-use under concurrency: five listings at once from someone the store has never seen."""
+    newcomer = Principal(user_id="u-newcomer", username="newcomer")
+    results = await asyncio.gather(*(store.gql(
+        'mutation { addCopy(input: {isbn: "9780306406157", condition: NEW}) { id owner { id } } }', as_user=newcomer)
+        for _ in range(5)))
+    assert all(not r.get("errors") for r in results), results
+    assert {r["data"]["addCopy"]["owner"]["id"] for r in results} == {"u-newcomer"}
+    assert len(await store.events("store_copy_add")) == 5
