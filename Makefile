@@ -23,6 +23,7 @@ tools/federation/node_modules/.installed: tools/federation/package.json tools/fe
 install: .venv/.synced
 
 test-tools: tools/federation/node_modules/.installed
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; } || echo "the playground browser test needs Debian's chromium and chromium-driver (apt-get install, as root)"
 
 run: install
 	.venv/bin/bookshare dev

@@ -36,6 +36,7 @@ PAGE = """<!doctype html>
   <meta charset="utf-8">
   <title>Bookshare playground</title>
   <meta name="viewport" content="width=device-width, initial-scale=1">
+  <link rel="icon" href="data:,">
   <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
   <link rel="stylesheet" href="{prefix}graphiql.min.css">
   <link rel="stylesheet" href="{prefix}plugin-explorer.css">
