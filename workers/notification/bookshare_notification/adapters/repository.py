@@ -132,10 +132,12 @@ async def notification_by_id(session: AsyncSession, notification_id: str) -> Not
     return _row(row) if row is not None else None
 
 
-async def mark_read(session: AsyncSession, notification_id: str) -> None:
-    """Mark one notification read; one already read keeps the time it was first read."""
+async def mark_read(session: AsyncSession, notification_id: str, *, recipient_id: str) -> None:
+    """Mark one of the recipient's notifications read; one already read keeps the time it was first read."""
     await session.execute(
-        update(notifications).where(notifications.c.id == notification_id, notifications.c.read_at.is_(None))
+        update(notifications)
+        .where(notifications.c.id == notification_id, notifications.c.recipient_id == recipient_id,
+               notifications.c.read_at.is_(None))
         .values(read_at=datetime.now(UTC))
     )
 

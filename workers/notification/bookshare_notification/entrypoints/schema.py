@@ -125,14 +125,13 @@ class Mutation:
     async def mark_notification_read(self, info: Info, id: strawberry.ID) -> Notification:  # noqa: A002
         user_id = _user_id(info)
         async with _db(info).transaction() as session:
+            # Write first: on SQLite a transaction that reads before it writes can be refused its write lock.
+            await repository.mark_read(session, str(id), recipient_id=user_id)
             row = await repository.notification_by_id(session, str(id))
             if row is None:
                 raise NotFound("no such notification")
             if row.recipient_id != user_id:
                 raise Forbidden("this notification is someone else's")
-            await repository.mark_read(session, row.id)
-            row = await repository.notification_by_id(session, row.id)
-        assert row is not None  # noqa: S101 - read inside the same transaction that found it
         return _notification(row)
 
     @strawberry.mutation(description="Mark all your notifications read; returns how many were unread",
