@@ -204,3 +204,26 @@ async def test_the_lender_and_borrower_see_who_holds_a_copy_and_others_do_not(st
         assert seen["currentLoan"]["id"] == loan["id"] and seen["currentLoan"]["borrower"] == {"id": BOB.user_id}
         assert seen["acceptedOrder"] is None
     assert (await store.ok(query, {"id": copy["id"]}, as_user=CAROL))["copy"]["currentLoan"] is None
+
+
+async def test_a_request_whose_due_date_passed_cannot_be_approved_and_an_approved_one_is_extended_first(
+        store: Store) -> None:
+    from sqlalchemy import update
+
+    from bookshare_store.adapters.tables import loans
+
+    copy = await store.add_copy(ALICE)
+    stale = await store.request_loan(BOB, copy["id"])
+    fresh = await store.request_loan(CAROL, copy["id"])
+    async with store.db.transaction() as session:  # as if the request had waited too long
+        await session.execute(update(loans).where(loans.c.id == stale["id"]).values(due_date=dt.date.today()))
+    assert error_code(await store.step("approveLoan", stale["id"], as_user=ALICE)) == "BAD_USER_INPUT"
+    await store.step("approveLoan", fresh["id"], as_user=ALICE)
+    async with store.db.transaction() as session:
+        await session.execute(update(loans).where(loans.c.id == fresh["id"])
+                              .values(due_date=dt.date.today() - dt.timedelta(days=1)))
+    assert error_code(await store.step("startLoan", fresh["id"], as_user=ALICE)) == "BAD_USER_INPUT"
+    new_due = (dt.date.today() + dt.timedelta(days=7)).isoformat()
+    await store.ok("mutation($id: ID!, $d: Date!) { extendLoan(id: $id, dueDate: $d) { id } }",
+                   {"id": fresh["id"], "d": new_due}, as_user=ALICE)
+    assert (await store.step("startLoan", fresh["id"], as_user=ALICE))["data"]["startLoan"]["status"] == "ACTIVE"

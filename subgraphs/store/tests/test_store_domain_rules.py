@@ -14,10 +14,12 @@ from bookshare_store.domain.copies import (
 )
 from bookshare_store.domain.errors import NotPermitted, Refused
 from bookshare_store.domain.loans import (
+    LoanAction,
     LoanStatus,
     check_borrower,
     check_due_date,
     check_extension,
+    check_still_due,
     is_overdue,
 )
 from bookshare_store.domain.machine import check_reason
@@ -128,3 +130,15 @@ def test_reasons_are_optional_trimmed_and_bounded() -> None:
     assert check_reason("x" * 500) == "x" * 500
     with pytest.raises(Refused):
         check_reason("x" * 501)
+
+
+def test_a_loan_past_its_due_date_is_not_approved_or_started_but_can_be_extended_or_closed() -> None:
+    past, tomorrow = TODAY - dt.timedelta(days=1), TODAY + dt.timedelta(days=1)
+    for action in (LoanAction.APPROVE, LoanAction.START):
+        with pytest.raises(Refused):
+            check_still_due(action, past, TODAY)
+        with pytest.raises(Refused):
+            check_still_due(action, TODAY, TODAY)
+        check_still_due(action, tomorrow, TODAY)
+    for action in (LoanAction.EXTEND, LoanAction.REJECT, LoanAction.CANCEL, LoanAction.RETURN):
+        check_still_due(action, past, TODAY)

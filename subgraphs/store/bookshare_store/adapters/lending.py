@@ -20,6 +20,7 @@ from bookshare_store.domain.loans import (
     check_borrower,
     check_due_date,
     check_extension,
+    check_still_due,
     loan_party,
     plan_loan_move,
 )
@@ -65,6 +66,7 @@ async def move_loan(session: AsyncSession, loan_id: str, action: LoanAction, act
     party = Party.SYSTEM if actor_id is None else loan_party(actor_id, loan.lender_id, loan.borrower_id)
     move = plan_loan_move(loan.status, action, party)
     reason = check_reason(reason)
+    check_still_due(action, loan.due_date, now.date())
     copy = await repo.get_copy(session, loan.copy_id)
     values: dict[str, object] = {"status": move.status.value, "updated_at": now}
     extra: dict[str, object] = {}

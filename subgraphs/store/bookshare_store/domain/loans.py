@@ -108,6 +108,13 @@ def check_extension(current_due: dt.date, new_due: dt.date, today: dt.date) -> N
     check_due_date(new_due, today)
 
 
+def check_still_due(action: LoanAction, due: dt.date, today: dt.date) -> None:
+    """A loan is not approved or handed over once its due date has passed: that would start it overdue."""
+    if action in (LoanAction.APPROVE, LoanAction.START) and due <= today:
+        raise Refused("the due date has passed: extend it first" if action is LoanAction.START
+                      else "the requested due date has passed; the borrower can ask again", field="dueDate")
+
+
 def is_overdue(status: LoanStatus, due: dt.date, today: dt.date) -> bool:
     """The book should have been back: still ACTIVE after its due date."""
     return status is LoanStatus.ACTIVE and due < today
