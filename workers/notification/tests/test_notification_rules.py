@@ -42,6 +42,13 @@ def test_a_cancellation_tells_the_other_party_or_both_when_the_store_cancelled()
     assert by_store["sel"].endswith("from Bu was cancelled: the buyer left.")
 
 
+def test_a_reason_written_as_a_sentence_is_not_punctuated_twice() -> None:
+    assert told("store_loan_reject", {**LOAN, "actor_id": "lena", "reason": "Sorry, I'm away."})["bo"].endswith(
+        "was declined: Sorry, I'm away.")
+    assert told("store_order_reject", {**ORDER, "actor_id": "sel", "reason": "Sold it, sorry!"})["bu"].endswith(
+        "was declined: Sold it, sorry!")
+
+
 def test_overdue_tells_both_and_orders_tell_the_seller_then_the_buyer() -> None:
     assert set(told("store_loan_overdue", {**LOAN, "actor_id": None, "days_overdue": 3})) == {"lena", "bo"}
     assert told("store_order_add", ORDER) == {"sel": "Bu wants to buy your copy of 9780441172719 for 7.50."}

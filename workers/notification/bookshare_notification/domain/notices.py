@@ -137,4 +137,6 @@ def render(draft: Draft, names: Mapping[str, str | None]) -> str:
     """The draft's text with each person's current name (SOMEONE when we have none)."""
     people = {placeholder: names.get(user_id) or SOMEONE for placeholder, user_id in draft.people.items()}
     text = string.Formatter().vformat(draft.template, (), {**draft.values, **people})
+    if text.endswith(("..", "!.", "?.")):  # a reason given as a full sentence already ends it
+        text = text[:-1]
     return "S" + text[1:] if text.startswith(SOMEONE) else text  # usernames keep their own case
