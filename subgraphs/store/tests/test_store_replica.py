@@ -1,9 +1,12 @@
 """The Owner replica fed by auth's events through the broker: duplicates, reordering, deleted users."""
 
-from sqlalchemy import select
+import datetime as dt
+
+from sqlalchemy import select, update
 
 from bookshare_common.events import Envelope
-from bookshare_store.adapters.tables import owners
+from bookshare_store.adapters.overdue import announce_overdue_loans
+from bookshare_store.adapters.tables import loans, owners
 from bookshare_store.domain import reasons
 from bookshare_store.testing import ALICE, BOB, CAROL, Store, error_code
 
@@ -90,6 +93,11 @@ async def test_a_deleted_user_is_forgotten_their_open_business_closed_and_histor
     ask = await store.gql("mutation($c: ID!, $d: Date!) { requestLoan(copyId: $c, dueDate: $d) { id } }",
                           {"c": bobs_lent["id"], "d": due}, as_user=ALICE)
     assert error_code(ask) == "BAD_USER_INPUT" and "left" in ask["errors"][0]["message"]
+    # Nobody is told the book is overdue: its lender has left.
+    async with store.db.transaction() as session:
+        await session.execute(update(loans).where(loans.c.id == carol_has["id"])
+                              .values(due_date=dt.date.today() - dt.timedelta(days=2)))
+    assert await announce_overdue_loans(store.db) == 0
     # A late update does not bring the user back.
     await store.deliver(user_event("update", BOB.user_id, 5, "bob-again"))
     row = await owner_row(store, BOB.user_id)

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from bookshare_common.db import Database
 from bookshare_store.adapters.events import emit_loan
 from bookshare_store.adapters.records import LoanRecord
-from bookshare_store.adapters.tables import copies, loans
+from bookshare_store.adapters.tables import copies, loans, owners
 from bookshare_store.domain.loans import LoanStatus
 
 log = structlog.get_logger(__name__)
@@ -32,8 +32,10 @@ async def announce_overdue_loans(db: Database, now: dt.datetime | None = None) -
         async with db.transaction() as session:
             rows = (await session.execute(
                 select(loans, copies.c.isbn).join(copies, copies.c.id == loans.c.copy_id)
+                .join(owners, owners.c.id == loans.c.lender_id)
+                # Nobody is waiting for a book whose lender has left, so there is nothing to announce.
                 .where(loans.c.status == LoanStatus.ACTIVE.value, loans.c.due_date < today,
-                       loans.c.overdue_notified_at.is_(None))
+                       loans.c.overdue_notified_at.is_(None), owners.c.deleted_at.is_(None))
                 .order_by(loans.c.due_date, loans.c.id).limit(BATCH))).all()
             for row in rows:
                 claimed = await session.execute(
