@@ -62,6 +62,11 @@ async def test_deleting_a_user_withdraws_their_posts_and_says_so(posts: ServiceC
     async with posts.ctx.db.session() as session:
         events = [(r.event, json.loads(r.payload)["data"]) for r in await session.execute(
             select(outbox.c.event, outbox.c.payload).order_by(outbox.c.seq))]
+    entities = await posts.query(
+        """query($reps: [_Any!]!) { _entities(representations: $reps) {
+             ... on Post { id } ... on User { posts { edges { node { id } } } } } }""",
+        {"reps": [{"__typename": "Post", "id": post_id}, {"__typename": "User", "id": "u4"}]})
+    assert entities["data"]["_entities"] == [None, {"posts": {"edges": []}}]
     withdrawn = [data for event, data in events if event == "posts_post_withdraw"]
     assert [d["id"] for d in withdrawn] == [post_id]
     # The deleted user can no longer post, even with a token issued before the deletion.
