@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from .model import Supergraph
 from .plan import FetchGroup, QueryPlan
 from .selection import OutSel
 from .transport import SubgraphClient, SubgraphTransportError
+
+log = logging.getLogger("supergraph.executor")
 
 # (key in the representation, key in the merged data, nested spec or None), type-conditioned specs
 Spec = tuple[tuple[tuple[str, str, "Spec | None"], ...], tuple[tuple[frozenset[str], "Spec"], ...]]
@@ -187,7 +190,7 @@ class Execution:
 
     async def _run_step(self, step: list[FetchGroup]) -> None:
         if len(step) == 1:
-            await self._fetch(self.compiled[step[0].id])
+            await self._guarded_fetch(self.compiled[step[0].id])
             return
         futures: dict[int, asyncio.Future[None]] = {g.id: asyncio.get_running_loop().create_future() for g in step}
 
@@ -197,11 +200,22 @@ class Execution:
                     f = futures.get(d)
                     if f is not None:
                         await f
-                await self._fetch(self.compiled[g.id])
+                await self._guarded_fetch(self.compiled[g.id])
             finally:
                 futures[g.id].set_result(None)
 
         await asyncio.gather(*(run(g) for g in step))
+
+    async def _guarded_fetch(self, cg: CompiledGroup) -> None:
+        """A fault while handling one fetch costs that fetch's fields, never the whole response."""
+        try:
+            await self._fetch(cg)
+        except Exception:  # noqa: BLE001
+            log.exception("fetch from %s failed", self.services[cg.group.graph])
+            self.errors.append({
+                "message": f"Internal error while fetching from '{self.services[cg.group.graph]}'.",
+                "extensions": {"code": "INTERNAL_SERVER_ERROR", "service": self.services[cg.group.graph]},
+            })
 
     def _vars(self, cg: CompiledGroup) -> dict[str, Any]:
         return {v: self.variables[v] for v in cg.variables if v in self.variables}
