@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
-from bookshare_common.db import Database
-from bookshare_common.events.tables import outbox
 from sqlalchemy import select
 
 from bookshare_auth.config import AuthSettings
+from bookshare_common.db import Database
+from bookshare_common.events.tables import outbox
 
 PASSWORD = "correct horse battery staple 42"  # noqa: S105 - the test accounts' password
 # Argon2id still, at a cost that keeps hundreds of sign-ups fast; production uses the library defaults.

@@ -9,6 +9,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from bookshare_auth.domain.tokens import (
     InvalidAccessToken,
     generate_signing_key,

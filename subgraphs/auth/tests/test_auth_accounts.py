@@ -7,6 +7,8 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
+
 from bookshare_auth.adapters import tables
 from bookshare_auth.application import accounts, keys, recovery, sessions
 from bookshare_auth.application.core import Auth
@@ -14,7 +16,6 @@ from bookshare_auth.domain.tokens import verify_access_token
 from bookshare_auth.testing import PASSWORD, Clock, fast_settings, outbox_events, user_events
 from bookshare_common.db import Database
 from bookshare_common.errors import BadUserInput, Conflict, Forbidden, NotFound, RateLimited, Unauthenticated
-from sqlalchemy import func, select
 
 MIGRATIONS = Path(tables.__file__).parent / "migrations"
 

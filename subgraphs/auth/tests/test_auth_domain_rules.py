@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from bookshare_auth.domain import profile, roles, throttle
 from bookshare_auth.domain.opaque_tokens import digest, new_secret
 from bookshare_auth.domain.passwords import PasswordHashing, password_problem

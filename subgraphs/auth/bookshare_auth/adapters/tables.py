@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bookshare_common.events.tables import add_platform_tables
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text
+
+from bookshare_common.events.tables import add_platform_tables
 
 metadata = MetaData(
     naming_convention={

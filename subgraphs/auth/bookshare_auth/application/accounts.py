@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bookshare_common.errors import BadUserInput, Conflict, Forbidden, NotFound, Unauthenticated
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +17,7 @@ from bookshare_auth.application.core import Auth
 from bookshare_auth.application.password_rules import check_password
 from bookshare_auth.domain import profile, roles
 from bookshare_auth.domain.throttle import ACCOUNT_POLICY
+from bookshare_common.errors import BadUserInput, Conflict, Forbidden, NotFound, Unauthenticated
 
 WRONG_PASSWORD = "The password is wrong."  # noqa: S105 - a message, not a password
 CONCURRENT_CHANGE = "The account was changed by another request at the same time; try again."

@@ -8,10 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bookshare_common.db import Database
-
 from bookshare_auth.config import AuthSettings
 from bookshare_auth.domain.passwords import PasswordHashing
+from bookshare_common.db import Database
 
 SOURCE = "auth"
 

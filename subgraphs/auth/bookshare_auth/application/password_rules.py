@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bookshare_common.errors import BadUserInput
-
 from bookshare_auth.domain.passwords import password_problem
+from bookshare_common.errors import BadUserInput
 
 
 def check_password(password: str, *related: str | None, field: str = "password") -> None:

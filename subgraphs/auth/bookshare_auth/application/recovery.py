@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bookshare_common.errors import BadUserInput, Conflict, RateLimited
-from bookshare_common.events import emit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bookshare_auth.adapters import repository as repo
@@ -15,6 +13,8 @@ from bookshare_auth.application.core import SOURCE, Auth
 from bookshare_auth.application.password_rules import check_password
 from bookshare_auth.domain import profile
 from bookshare_auth.domain.opaque_tokens import digest, new_secret
+from bookshare_common.errors import BadUserInput, Conflict, RateLimited
+from bookshare_common.events import emit
 
 VERIFY = "verify_email"
 RESET = "reset_password"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from bookshare_common.errors import Unauthenticated
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bookshare_auth.adapters import repository as repo
@@ -15,6 +14,7 @@ from bookshare_auth.domain import profile
 from bookshare_auth.domain.opaque_tokens import digest, new_secret
 from bookshare_auth.domain.sessions import RefreshTokenState, RefreshVerdict, judge_refresh
 from bookshare_auth.domain.tokens import issue_access_token
+from bookshare_common.errors import Unauthenticated
 
 INVALID_LOGIN = "The login or the password is wrong."
 INVALID_REFRESH = "This refresh token is not valid; log in again."

@@ -8,13 +8,13 @@ import hashlib
 import math
 from datetime import timedelta
 
-from bookshare_common.errors import RateLimited
 from sqlalchemy.exc import IntegrityError
 
 from bookshare_auth.adapters import repository as repo
 from bookshare_auth.application.core import Auth
 from bookshare_auth.domain import throttle
 from bookshare_auth.domain.throttle import ThrottlePolicy
+from bookshare_common.errors import RateLimited
 
 
 def counter_key(scope: str, value: str) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bookshare_common.events import emit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bookshare_auth.adapters.repository import UserRecord
 from bookshare_auth.application.core import SOURCE
+from bookshare_common.events import emit
 
 
 def _user_data(user: UserRecord) -> dict[str, Any]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bookshare_common.service import ServiceContext, ServiceSpec, create_service_app
-from bookshare_common.settings import ServiceSettings
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -15,6 +13,8 @@ from bookshare_auth.adapters.tables import metadata
 from bookshare_auth.application import keys
 from bookshare_auth.application.core import auth_for
 from bookshare_auth.entrypoints.schema import schema
+from bookshare_common.service import ServiceContext, ServiceSpec, create_service_app
+from bookshare_common.settings import ServiceSettings
 
 JWKS_PATH = "/.well-known/jwks.json"
 MIGRATIONS = Path(__file__).resolve().parent.parent / "adapters" / "migrations"

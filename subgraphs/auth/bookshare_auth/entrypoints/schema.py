@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from bookshare_common.credential import ANONYMOUS, Principal
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from bookshare_auth.adapters.repository import UserRecord
 from bookshare_auth.application import accounts, recovery, sessions
 from bookshare_auth.application.core import Auth, auth_for
+from bookshare_common.credential import ANONYMOUS, Principal
 
 
 def _auth(info: Info) -> Auth:
@@ -56,11 +56,13 @@ class User:
     last_name: str | None
     created_at: datetime
     record: strawberry.Private[UserRecord]
+    # Set when the account was just proven to be the caller's (signUp, logIn): no principal yet then.
+    owner_view: strawberry.Private[bool] = False
 
     @classmethod
-    def from_record(cls, record: UserRecord) -> User:
+    def from_record(cls, record: UserRecord, *, owner_view: bool = False) -> User:
         return cls(id=strawberry.ID(record.id), username=record.username, first_name=record.first_name,
-                   last_name=record.last_name, created_at=record.created_at, record=record)
+                   last_name=record.last_name, created_at=record.created_at, record=record, owner_view=owner_view)
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> User | None:  # noqa: A002 - federation's name
@@ -69,7 +71,7 @@ class User:
 
     def _private_visible(self, info: Info) -> bool:
         principal = _principal(info)
-        return principal.user_id == self.record.id or principal.has_role("admin")
+        return self.owner_view or principal.user_id == self.record.id or principal.has_role("admin")
 
     @strawberry.field(description="Visible to the account's owner and to admins; null for anyone else.")
     def email(self, info: Info) -> str | None:
@@ -96,7 +98,7 @@ class AuthPayload:
     def from_tokens(cls, tokens: sessions.Tokens) -> AuthPayload:
         return cls(access_token=tokens.access_token, refresh_token=tokens.refresh_token,
                    expires_in=tokens.expires_in, token_type="Bearer",  # noqa: S106 - a scheme name
-                   user=User.from_record(tokens.user))
+                   user=User.from_record(tokens.user, owner_view=True))
 
 
 @strawberry.input
