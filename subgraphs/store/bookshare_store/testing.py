@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import uuid
 from typing import Any
 
 import orjson
@@ -70,18 +69,21 @@ class Store:
         return [{"event": r.event, **orjson.loads(r.payload)["data"]} for r in rows]
 
     async def deliver(self, *envelopes: Envelope) -> None:
-        """Publish events to the store through the broker and wait until its consumer has handled them."""
+        """Publish events to the store through its broker and wait until its consumer has applied each one.
+        (A broker may hand them to the consumer concurrently, so each id is awaited, not just the last.)"""
         transport = self.client.ctx.transport
-        sentinel = Envelope(event="auth_user_add", source="auth",
-                            data={"id": f"sentinel-{uuid.uuid4()}", "username": "sentinel", "version": 1})
-        for envelope in (*envelopes, sentinel):
+        for envelope in envelopes:
             await transport.publish(envelope.to_json(), routing_key=envelope.event, message_id=envelope.id)
-        for _ in range(500):
+        wanted = {envelope.id for envelope in envelopes}
+        for _ in range(1000):
             async with self.db.session() as session:
-                if await session.scalar(select(inbox.c.event_id).where(inbox.c.event_id == sentinel.id)):
-                    return
+                seen = set((await session.execute(select(inbox.c.event_id).where(inbox.c.event_id.in_(wanted))))
+                           .scalars())
+            if seen == wanted:
+                await asyncio.sleep(0.05)  # let duplicates still in flight reach the inbox check too
+                return
             await asyncio.sleep(0.01)
-        raise AssertionError("the store did not consume the events")
+        raise AssertionError(f"the store did not consume {sorted(wanted - seen)}")
 
 
 def error_code(doc: dict[str, Any]) -> str | None:
