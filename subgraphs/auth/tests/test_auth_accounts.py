@@ -506,6 +506,17 @@ async def test_no_event_is_written_when_the_transaction_fails(auth, db, monkeypa
     assert (await accounts.get_user(auth, user.id)).username == "alice"
 
 
+async def test_a_failed_sign_up_leaves_no_user_and_no_event(auth, db, monkeypatch):
+    async def broken(*args, **kwargs):
+        raise RuntimeError("signing failed")
+
+    monkeypatch.setattr(sessions, "start_session", broken)
+    with pytest.raises(RuntimeError):
+        await sign_up(auth)
+    assert await count(db, tables.users) == 0
+    assert await outbox_events(db) == []
+
+
 async def test_an_update_racing_another_is_refused_not_lost(auth, db):
     user = (await sign_up(auth)).user
     stale = user

@@ -23,13 +23,14 @@ def _principal(info: Info) -> Principal:
 
 
 def _client_address(info: Info) -> str | None:
-    """The client's address as the gateway forwards it (only the gateway can reach this service)."""
+    """The client's address as the gateway forwards it in x-forwarded-for (only the gateway can reach this
+    service). The last entry is the one the nearest proxy added; earlier ones are whatever the client sent."""
     request = info.context.get("request")
     if request is None:
         return None
     forwarded = request.headers.get("x-forwarded-for")
     if forwarded:
-        return forwarded.split(",")[0].strip() or None
+        return forwarded.split(",")[-1].strip() or None
     return request.client.host if request.client else None
 
 
