@@ -17,6 +17,7 @@ type User @key(fields: "id") @key(fields: "sku") {
   sku: ID! @inaccessible
   kind: UserKind @shareable
   secret: String @inaccessible
+  role: UserType
   score: Int!
   legacyScore: Int!
 }
@@ -65,6 +66,7 @@ def build() -> list[FixtureSubgraph]:
     def acct(u):
         # legacyScore deliberately differs from score: reading it from here would show that @override was ignored
         return {"id": u["id"], "sku": u["sku"], "kind": u["kind"], "secret": "s3cret", "score": -1,
+                "role": "REGULAR" if u["id"] == "u1" else "ADMIN",
                 "legacyScore": u["score"] * 10}
 
     def bill(u):
