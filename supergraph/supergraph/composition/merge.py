@@ -610,8 +610,8 @@ class Merger:
         dest.description = self.merge_description([f.description for f in resolving.values()])
         dest.directives = self.merge_directives([f.directives for f in resolving.values()])
         for idx, f in present.items():
-            if f.external and any(d.name in _CARRIED_ORDER[1:] for d in f.directives):
-                bad = next(d for d in f.directives if d.name in _CARRIED_ORDER[1:])
+            if f.external and f.directives:
+                bad = f.directives[0]
                 self.error("MERGED_DIRECTIVE_APPLICATION_ON_EXTERNAL",
                            f'[{self.names[idx]}] Cannot apply merged directive @{bad.name} to external field '
                            f'"{coordinate}"', merged.name, name, self.names[idx])

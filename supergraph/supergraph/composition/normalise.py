@@ -6,7 +6,7 @@ from .errors import CompositionError, SubgraphErrors
 from .fieldsets import resolve_field_set
 from .model import INTERFACE, OBJECT, Subgraph
 from .subgraph import read_subgraph
-from .upgrade import resolving_fields, upgrade_fed1
+from .upgrade import extensions_with_no_base, resolving_fields, upgrade_fed1
 from .usage import provided_fields
 from .validate_subgraph import validate_subgraph
 
@@ -52,6 +52,11 @@ def normalise(sources: list[tuple[str, str, str]]) -> tuple[list[Subgraph], list
             subgraphs.append(read_subgraph(name, url, sdl))
         except SubgraphErrors as exc:
             errors.extend(exc.errors)
+    if errors:
+        return subgraphs, errors
+    for subgraph in subgraphs:
+        if not subgraph.fed2:
+            errors.extend(extensions_with_no_base(subgraph, subgraphs))
     if errors:
         return subgraphs, errors
     resolving = {s.name: resolving_fields(s) for s in subgraphs}

@@ -6,6 +6,7 @@ Federation 1 had no @shareable (fields resolvable in several subgraphs were impl
 
 from __future__ import annotations
 
+from .errors import CompositionError
 from .fieldsets import resolve_field_set
 from .model import INTERFACE, OBJECT, Subgraph, TypeDef
 from .usage import provided_fields, used_fields
@@ -17,6 +18,28 @@ def _is_type_extension(typedef: TypeDef) -> bool:
         and (typedef.has_extension or typedef.extends)
         and (typedef.extends or not typedef.has_definition)
     )
+
+
+def extensions_with_no_base(subgraph: Subgraph, all_subgraphs: list[Subgraph]) -> list[CompositionError]:
+    """A Federation 1 `extend type` needs a definition somewhere (checked before any upgrade)."""
+    errors = []
+    for typedef in subgraph.types.values():
+        if typedef.name in ("Query", "Mutation", "Subscription") or not _is_type_extension(typedef):
+            continue
+        defined_elsewhere = any(
+            (other_type := other.types.get(typedef.name)) is not None and other_type.has_definition
+            for other in all_subgraphs
+            if other is not subgraph
+        )
+        if not defined_elsewhere:
+            errors.append(CompositionError(
+                "EXTENSION_WITH_NO_BASE",
+                f'[{subgraph.name}] Type "{typedef.name}" is an extension type, but there is no type definition for '
+                f'"{typedef.name}" in any subgraph.',
+                subgraph=subgraph.name,
+                type=typedef.name,
+            ))
+    return errors
 
 
 def resolving_fields(subgraph: Subgraph) -> set[tuple[str, str]]:
