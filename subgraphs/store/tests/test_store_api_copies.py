@@ -114,3 +114,13 @@ async def test_book_and_user_fields_the_store_contributes(store: Store) -> None:
     assert len(as_bob[2]["copies"]["edges"]) == 1  # others see what is on offer
     as_alice = (await store.ok(entities, {"r": reps}, as_user=ALICE))["_entities"]
     assert len(as_alice[2]["copies"]["edges"]) == 2  # the owner also sees unoffered ones, not withdrawn ones
+
+
+async def test_refusals_are_not_logged_as_errors(store: Store, caplog) -> None:  # noqa: ANN001
+    import logging
+
+    copy = await store.add_copy(ALICE)
+    with caplog.at_level(logging.ERROR, logger="strawberry"):
+        refused = await store.step("withdrawCopy", copy["id"], as_user=BOB)
+    assert error_code(refused) == "FORBIDDEN"
+    assert [r for r in caplog.records if r.name.startswith("strawberry")] == []

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
+from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.types import Info
+from strawberry.types import ExecutionContext, Info
 
 from bookshare_common.errors import BadUserInput, Forbidden
 from bookshare_store.adapters import lending, listing, queries, selling
@@ -205,5 +206,14 @@ class Mutation:
         return await _order_move(OrderAction.CANCEL)(info, id, reason)
 
 
-schema = strawberry.federation.Schema(query=Query, mutation=Mutation, types=[Book, User, Copy],
-                                      federation_version="2.5")
+class StoreSchema(strawberry.federation.Schema):
+    """Logs only unexpected errors: a refused request (BAD_USER_INPUT, FORBIDDEN, …) is the client's news,
+    not the operator's, and must not fill the log with stack traces."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        unexpected = [e for e in errors if e.original_error is not None
+                      and not isinstance(e.original_error, GraphQLError)]
+        super().process_errors(unexpected, execution_context)
+
+
+schema = StoreSchema(query=Query, mutation=Mutation, types=[Book, User, Copy], federation_version="2.5")
