@@ -134,6 +134,7 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
             for task in ctx.background:
                 task.cancel()
             await asyncio.gather(*ctx.background, return_exceptions=True)
+            await consumer.stop()
             await relay.stop()
             if owns_transport:
                 await transport.close()

@@ -42,10 +42,18 @@ class Consumer:
         self._max_attempts = max_attempts
         self._retry_delay = retry_delay
         self._prefetch = prefetch
+        self._started = False
 
     async def start(self) -> None:
         if self._handlers:
             await self._transport.consume(self.service, self._handlers, self.on_message, prefetch=self._prefetch)
+            self._started = True
+
+    async def stop(self) -> None:
+        """Stop taking messages (the one in hand is finished); the rest wait in the queue."""
+        if self._started:
+            self._started = False
+            await self._transport.cancel(self.service)
 
     async def on_message(self, delivery: Delivery) -> None:
         try:

@@ -58,7 +58,7 @@ class RabbitTransport:
         self._publish_channel: aio_pika.abc.AbstractRobustChannel | None = None
         self._exchange: aio_pika.abc.AbstractExchange | None = None
         self._dlx: aio_pika.abc.AbstractExchange | None = None
-        self._consumer_channels: list[aio_pika.abc.AbstractChannel] = []
+        self._consumers: dict[str, list[tuple[aio_pika.abc.AbstractChannel, aio_pika.abc.AbstractQueue, str]]] = {}
 
     async def connect(self) -> None:
         try:
@@ -161,7 +161,6 @@ class RabbitTransport:
         channel = await self._connection.channel()
         await channel.set_qos(prefetch_count=prefetch)
         queue = await self._declare_queues(channel, service, list(routing_keys))
-        self._consumer_channels.append(channel)
 
         async def deliver(message: AbstractIncomingMessage) -> None:
             try:
@@ -170,7 +169,16 @@ class RabbitTransport:
                 log.exception("consumer failed", service=service, message_id=message.message_id)
                 await message.nack(requeue=True)
 
-        await queue.consume(deliver)
+        tag = await queue.consume(deliver)
+        self._consumers.setdefault(service, []).append((channel, queue, tag))
+
+    async def cancel(self, service: str) -> None:
+        for channel, queue, tag in self._consumers.pop(service, []):
+            try:
+                await queue.cancel(tag)
+                await channel.close()
+            except (aiormq.exceptions.AMQPError, aio_pika.exceptions.AMQPException, RuntimeError):
+                pass  # the connection is already gone: the broker requeues unacknowledged messages
 
     async def _publish_dead_letter(self, service: str, body: bytes, message_id: str | None, reason: str) -> None:
         if self._dlx is None:

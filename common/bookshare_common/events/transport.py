@@ -72,6 +72,9 @@ class Transport(Protocol):
                       *, prefetch: int = 32) -> None:
         """Declare the service's queue bound to `routing_keys` and start delivering to `on_message`."""
 
+    async def cancel(self, service: str) -> None:
+        """Stop delivering to the service's consumers; what is not yet delivered stays queued."""
+
     async def dead_letters(self, service: str) -> list[DeadLetter]:
         """Drain the service's dead-letter queue (operators and tests read it)."""
 
@@ -124,8 +127,10 @@ class InMemoryTransport:
         self._bindings: dict[str, set[str]] = defaultdict(set)
         self._dlq: dict[str, list[DeadLetter]] = defaultdict(list)
         self._tasks: list[asyncio.Task[None]] = []
+        self._consumers: dict[str, list[asyncio.Task[None]]] = defaultdict(list)
         self._connected = False
         self._generation = 0
+        self._service_generation: dict[str, int] = defaultdict(int)
 
     async def connect(self) -> None:
         self._connected = True
@@ -168,12 +173,27 @@ class InMemoryTransport:
     async def consume(self, service: str, routing_keys: Iterable[str], on_message: OnMessage,
                       *, prefetch: int = 32) -> None:
         self.declare(service, routing_keys)
-        self._tasks.append(asyncio.create_task(self._deliver(service, on_message), name=f"consume:{service}"))
+        task = asyncio.create_task(self._deliver(service, on_message), name=f"consume:{service}")
+        self._tasks.append(task)
+        self._consumers[service].append(task)
+
+    async def cancel(self, service: str, grace: float = 5.0) -> None:
+        self._service_generation[service] += 1
+        tasks, self._consumers[service] = self._consumers[service], []
+        if service in self._queues:
+            self._queues[service].ready.set()
+        current = asyncio.current_task()
+        tasks = [t for t in tasks if t is not current]
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=grace)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _deliver(self, service: str, on_message: OnMessage) -> None:
         queue = self._queues[service]
-        generation = self._generation
-        while self._connected and generation == self._generation:
+        generation, mine = self._generation, self._service_generation[service]
+        while self._connected and generation == self._generation and mine == self._service_generation[service]:
             if not queue.messages:
                 queue.ready.clear()
                 await queue.ready.wait()
