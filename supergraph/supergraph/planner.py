@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from graphql.language import FieldNode, InlineFragmentNode, SelectionSetNode
+from graphql.language import FieldNode, InlineFragmentNode, SelectionSetNode, print_ast
 
 from .model import Key, Supergraph
 from .operation import FieldSel, FragSel, NormalizedOperation, Sel
@@ -27,10 +27,12 @@ def field_set_sels(node: SelectionSetNode) -> list[Sel]:
     result: list[Sel] = []
     for s in node.selections:
         if isinstance(s, FieldNode):
+            args_text = "(" + ", ".join(print_ast(a) for a in s.arguments) + ")" if s.arguments else ""
             result.append(
                 FieldSel(
                     key=s.name.value,
                     name=s.name.value,
+                    args_text=args_text,
                     selections=field_set_sels(s.selection_set) if s.selection_set else None,
                     internal=True,
                 )
@@ -383,16 +385,28 @@ class Planner:
                 known.setdefault(s.key, (s.name, s.args_text))
 
     def _out_key(self, path: tuple[str, ...], s: FieldSel) -> str:
-        """The response key to fetch s under at path: its own, or an alias when the client's selection uses that
-        key for another field."""
+        """The response key to fetch s under at path: its own, or an alias when that key already means another
+        field there (the client's, or another internal one with other arguments)."""
         if not s.internal:
             return s.key
-        known = self._client_keys.get(path)
-        if known is not None:
-            mine = known.get(s.key)
-            if mine is not None and mine != (s.name, s.args_text):
-                return f"_sg_{s.key}"
-        return s.key
+        taken = self._client_keys.setdefault(path, {})
+        wanted = (s.name, s.args_text)
+        holder = taken.get(s.key)
+        if holder is None:
+            taken[s.key] = wanted
+            return s.key
+        if holder == wanted:
+            return s.key
+        n = 0
+        while True:
+            alias = f"_sg_{s.key}" if n == 0 else f"_sg_{s.key}_{n}"
+            holder = taken.get(alias)
+            if holder is None:
+                taken[alias] = wanted
+                return alias
+            if holder == wanted:
+                return alias
+            n += 1
 
     def _descend(self, path: tuple[str, ...], fd_type_text: str, key: str) -> tuple[str, ...]:
         child = (*path, key)
@@ -619,6 +633,11 @@ class Planner:
                 self._plan_sels(g, out, ptype, requires, path, provided)
         touched.discard(g.id)
         e = self._entity_group(graph, path, g, touched)
+        if requires and e.reps.get(ptype) is not None and _conflicts(e.reps[ptype][1], requires):
+            # the same field with other arguments is already in this fetch's representations: fetch apart
+            e = self._new_group(graph, "entity", path)
+            e.deps = {g.id, *touched}
+            self._state.entity_groups.setdefault((graph, path, g.id), []).append(e)
         self._mark(e)
         entry = e.reps.get(ptype)
         if entry is None:
@@ -656,3 +675,20 @@ class Planner:
         defs = ", ".join(["$representations: [_Any!]!", *var_defs])
         frags = " ".join(f"... on {t} {sel.print()}" for t, sel in g.entity_sels.items() if not sel.is_empty())
         return f"query({defs}) {{ _entities(representations: $representations) {{ {frags} }} }}"
+
+
+def _conflicts(rep: OutSel, sels: list[Sel]) -> bool:
+    """True when a representation already holds one of these fields with other arguments."""
+    for s in sels:
+        if isinstance(s, FieldSel):
+            f = rep.fields.get(s.key)
+            if f is not None and (f.name, f.args_text) != (s.name, s.args_text):
+                return True
+            if f is not None and s.selections and f.selection is not None and _conflicts(f.selection, s.selections):
+                return True
+        elif s.type_condition is None:
+            if _conflicts(rep, s.selections):
+                return True
+        elif s.type_condition in rep.fragments and _conflicts(rep.fragments[s.type_condition], s.selections):
+            return True
+    return False

@@ -71,3 +71,35 @@ async def test_client_alias_reusing_a_required_field_name(gw):
         {"price": 1, "shippingEstimate": 1, "weight": 15},
         {"price": 4, "shippingEstimate": 5, "weight": 120},
     ]})
+
+
+@pytest.fixture(scope="module")
+def served_args():
+    with serve_scenario("sc_requires_args") as s:
+        yield s
+
+
+@pytest.fixture
+async def gw_args(served_args):
+    gateway = served_args.gateway()
+    yield gateway, served_args.subgraphs
+    await gateway.aclose()
+
+
+async def test_requires_of_a_field_with_arguments(gw_args):
+    gateway, _ = gw_args
+    await check(gateway, "{ products { id eurLabel } }", {"products": [
+        {"id": "p1", "eurLabel": "10.00 EUR"}, {"id": "p2", "eurLabel": "4.00 EUR"}]})
+
+
+async def test_requires_of_one_field_with_conflicting_arguments_and_a_client_alias(gw_args):
+    gateway, subgraphs = gw_args
+    subgraphs["labels"].requests.clear()
+    await check(gateway, '{ products { id eurLabel usdLabel gbp: price(currency: "GBP") } }', {"products": [
+        {"id": "p1", "eurLabel": "10.00 EUR", "usdLabel": "12.50 USD", "gbp": 5.0},
+        {"id": "p2", "eurLabel": "4.00 EUR", "usdLabel": "5.00 USD", "gbp": 2.0},
+    ]})
+    # one representation cannot carry price in two currencies: two fetches
+    assert len(subgraphs["labels"].requests) == 2
+    await check(gateway, '{ products { price(currency: "GBP") usdLabel } }', {"products": [
+        {"price": 5.0, "usdLabel": "12.50 USD"}, {"price": 2.0, "usdLabel": "5.00 USD"}]})
