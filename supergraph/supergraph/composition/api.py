@@ -32,7 +32,9 @@ def compose(subgraphs: list[SubgraphSource]) -> CompositionResult:
     """Compose subgraph SDLs (Federation 1 or 2) into a supergraph SDL, or say why they do not compose."""
     if not subgraphs:
         return CompositionResult(None, [CompositionError("NO_SUBGRAPHS", "No subgraphs to compose")])
-    normalised, errors = normalise([(s.name, s.url, s.sdl) for s in subgraphs])
+    # Apollo orders subgraphs by name (join__Graph, join directives, tie-breaks), whatever the input order
+    ordered = sorted(subgraphs, key=lambda s: s.name)
+    normalised, errors = normalise([(s.name, s.url, s.sdl) for s in ordered])
     if errors:
         return CompositionResult(None, errors)
     merger = Merger(normalised)

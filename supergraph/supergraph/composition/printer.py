@@ -48,15 +48,19 @@ def _string(value: str) -> str:
 
 
 def _description(text: str | None, indent: str) -> list[str]:
+    """A block-string description the way Apollo's printer writes it."""
     if text is None:
         return []
-    body = text.replace('"""', '\\"""')
-    if "\n" not in body and not body.endswith(('"', "\\")) and len(body) < 70:
-        return [f'{indent}"""{body}"""']
-    lines = [f'{indent}"""']
-    lines.extend(f"{indent}{line}" if line else "" for line in body.split("\n"))
-    lines.append(f'{indent}"""')
-    return lines
+    single = "\n" not in text
+    multi = not single or text.endswith(('"', "\\")) or len(text) > 70
+    body = ""
+    if multi and not (single and text[:1] in (" ", "\t")):
+        body += "\n"
+    body += text
+    if multi:
+        body += "\n"
+    block = '"""' + body.replace('"""', '\\"""') + '"""'
+    return [indent + block.replace("\n", "\n" + indent)]
 
 
 def _args(pairs: list[tuple[str, str | None]]) -> str:
@@ -110,11 +114,13 @@ def _arguments(args: dict[str, MergedArgument], names: dict[str, str], indent: s
         applied = "".join(" " + _applied(d, names) for d in arg.directives)
         return f"{arg.name}: {arg.type}{_value(arg.default)}{applied}"
 
-    if not any(a.description is not None for a in args.values()):
+    if not any(a.description for a in args.values()):
         return "(" + ", ".join(one(a) for a in args.values()) + ")"
     lines = ["("]
-    for arg in args.values():
-        lines.extend(_description(arg.description, indent + "  "))
+    for i, arg in enumerate(args.values()):
+        if arg.description and i:
+            lines.append("")
+        lines.extend(_description(arg.description or None, indent + "  "))
         lines.append(indent + "  " + one(arg))
     lines.append(indent + ")")
     return "\n".join(lines)
@@ -207,9 +213,7 @@ def _join_definitions(version: tuple[int, int]) -> tuple[list[str], list[str]]:
 
 
 def _definition_name(text: str) -> str:
-    words = text.split()
-    name = words[1] if words[0] != "directive" else words[1]
-    return name.lstrip("@").split("(")[0]
+    return text.split()[1].lstrip("@").split("(")[0]
 
 
 def print_supergraph(supergraph: Supergraph) -> str:
@@ -234,10 +238,10 @@ def print_supergraph(supergraph: Supergraph) -> str:
         f"  {g.enum_name} @join__graph(name: {_string(g.name)}, url: {_string(g.url)})" for g in supergraph.graphs
     ) + "\n}"
     types.append(graphs)
-    types.extend(_type(t, names) for t in supergraph.types.values())
+    named = [(_definition_name(t), t) for t in types]
+    named.extend((t.name, _type(t, names)) for t in supergraph.types.values())
     roots = "\n".join(f"  {op}: {name}" for op, name in supergraph.root_types.items())
     schema = "schema\n" + "\n".join("  " + link for link in links) + "\n{\n" + roots + "\n}"
-    directives.sort(key=lambda d: _definition_name(d))
-    types.sort(key=lambda t: (_definition_name(t.split('"""')[-1] if t.startswith('"""') else t).lower(),
-                              _definition_name(t.split('"""')[-1] if t.startswith('"""') else t)))
-    return "\n\n".join([schema, *directives, *types])
+    directives.sort(key=_definition_name)
+    named.sort(key=lambda pair: (pair[0].lower(), pair[0]))
+    return "\n\n".join([schema, *directives, *(text for _, text in named)])
