@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from graphql.language import (
     TypeDefinitionNode,
     UnionTypeDefinitionNode,
 )
+
 from supergraph.composition import SubgraphSource
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -54,34 +55,43 @@ ApolloCompose = Callable[[list[SubgraphSource]], dict]
 
 
 @pytest.fixture(scope="session")
-def apollo_compose() -> ApolloCompose:
-    """Runs Apollo's @apollo/composition on subgraphs: {supergraphSdl, apiSchema} or {errors}."""
+def apollo_compose() -> Iterator[ApolloCompose]:
+    """Apollo's @apollo/composition on subgraphs: {supergraphSdl, apiSchema} or {errors}.
+
+    One node process serves the whole session (see apollo_compose_server.mjs); answers are cached.
+    """
     reason = _apollo_unavailable_reason()
     if reason is not None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"Apollo composition is required on CI: {reason}")
         pytest.skip(reason)
-
+    process = subprocess.Popen(
+        ["node", str(Path(__file__).parent / "apollo_compose_server.mjs")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     cache: dict[str, dict] = {}
 
     def run(subgraphs: list[SubgraphSource]) -> dict:
         payload = json.dumps([{"name": s.name, "url": s.url, "sdl": s.sdl} for s in subgraphs])
-        if payload in cache:
-            return cache[payload]
-        completed = subprocess.run(
-            ["node", str(FEDERATION_TOOL / "compose.mjs")],
-            input=payload,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        if not completed.stdout:
-            raise AssertionError(f"compose.mjs crashed: {completed.stderr}")
-        cache[payload] = json.loads(completed.stdout)
+        if payload not in cache:
+            assert process.stdin is not None and process.stdout is not None
+            process.stdin.write(payload + "\n")
+            process.stdin.flush()
+            answer = process.stdout.readline()
+            if not answer:
+                raise AssertionError(f"Apollo composition process exited with {process.wait()}")
+            cache[payload] = json.loads(answer)
         return cache[payload]
 
-    return run
+    yield run
+    assert process.stdin is not None
+    process.stdin.close()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def _has_inaccessible(node) -> bool:

@@ -12,6 +12,7 @@ from graphql.language import (
     TypeDefinitionNode,
     UnionTypeDefinitionNode,
 )
+
 from supergraph.composition import compose
 
 CASES = sorted(p.name for p in (Path(__file__).parent / "fixtures").iterdir() if p.is_dir())

@@ -6,6 +6,7 @@ Each case is also given to Apollo's composition, which must refuse it too, namin
 from __future__ import annotations
 
 import pytest
+
 from supergraph.composition import SubgraphSource, compose
 
 FED2 = (

@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
 from supergraph.composition import FetchError, compose_from_urls, fetch_sdl
 
 TOKEN = "Bearer gateway-credential"
