@@ -193,11 +193,12 @@ class Gateway:
             plan = self.planner.plan(normalized, labels)
         except PlanningError as exc:
             log.warning("planning failed: %s", exc)
-            return None, GatewayResult({"errors": [_gql_error(str(exc), "QUERY_PLANNING_FAILED")]}, 500)
+            return None, GatewayResult({"errors": [_gql_error(str(exc), "QUERY_PLANNING_FAILED")], "data": None}, 500)
         except Exception:  # noqa: BLE001 - a planner fault must answer this request, not crash the server
             log.exception("planning failed")
             return None, GatewayResult(
-                {"errors": [_gql_error("The operation could not be planned.", "QUERY_PLANNING_FAILED")]}, 500
+                {"errors": [_gql_error("The operation could not be planned.", "QUERY_PLANNING_FAILED")], "data": None},
+                500,
             )
         compiled = {g.id: compile_group(g, self.supergraph) for step in plan.steps for g in step}
         introspection = tuple(

@@ -249,19 +249,6 @@ class Planner:
             return True
         if fig is not None and self._is_provided(provided, ptype, name):
             return True
-        if fig is not None and fig.external and self._is_key_field(graph, ptype, name):
-            # Federation 1 style: key fields marked @external are still known to the subgraph that owns the key
-            return True
-        return False
-
-    def _is_key_field(self, graph: str, ptype: str, name: str) -> bool:
-        tig = self.sg.type_in_graph(ptype, graph)
-        if tig is None:
-            return False
-        for key in tig.keys:
-            for s in key.selection.selections:
-                if isinstance(s, FieldNode) and s.name.value == name:
-                    return True
         return False
 
     def _can_fetch(self, graph: str, ptype: str, sels: list[Sel], provided: list[Sel] | None) -> bool:
@@ -523,7 +510,10 @@ class Planner:
     ) -> None:
         marker = (g.graph, ptype, s.name, path)
         if marker in self._hops:
-            raise PlanningError(f"cannot plan {ptype}.{s.name} at {'.'.join(path) or 'the root'}: circular dependency")
+            raise PlanningError(
+                f"cannot plan {ptype}.{s.name} at {'.'.join(path) or 'the root'}: "
+                "the subgraphs holding this object cannot provide it"
+            )
         self._hops.add(marker)
         try:
             candidates = []
