@@ -419,10 +419,10 @@ async def test_delete_account_keeps_nothing_but_the_delete_event(auth, db):
     first = await sign_up(auth)
     other = (await sign_up(auth, "bob")).user
     user_id = first.user.id
-    await accounts.update_profile(auth, user_id, accounts.ProfileChange(username="alice2"))
-    # As if the relay had delivered what was written so far.
+    # As if the relay had delivered what was written so far; the next update is still waiting for it.
     async with db.transaction() as session:
         await session.execute(tables.outbox.update().values(published_at=auth.clock()))
+    await accounts.update_profile(auth, user_id, accounts.ProfileChange(username="alice2"))
     assert await accounts.delete_account(auth, user_id, PASSWORD) is True
     assert await user_events(db, user_id) == [("auth_user_delete", 3)]
     [delete] = [d for n, d in await outbox_events(db) if n == "auth_user_delete"]
@@ -546,3 +546,20 @@ async def test_rotation_keeps_two_keys_published_and_old_tokens_valid(auth):
     await keys.add_signing_key(auth)
     assert first_kid not in [k["kid"] for k in (await keys.jwks(auth))["keys"]]
     assert await count(auth.db, tables.signing_keys) == 2
+
+
+# ---------------------------------------------------------------- housekeeping
+
+async def test_sweep_removes_only_what_is_past_any_use(auth, db, clock):
+    from bookshare_auth.application.housekeeping import sweep
+
+    old = await sign_up(auth)
+    for _ in range(2):
+        with pytest.raises(Unauthenticated):
+            await sessions.log_in(auth, "nobody", "wrong password!!", "10.0.0.1")
+    clock.advance(days=32)
+    fresh = await sessions.log_in(auth, "alice", PASSWORD, None)
+    removed = await sweep(auth)
+    assert removed == {"refresh_tokens": 1, "one_time_tokens": 1, "throttle_counters": 2}
+    assert (await sessions.refresh(auth, fresh.refresh_token)).user.id == old.user.id
+    assert await sweep(auth) == {"refresh_tokens": 0, "one_time_tokens": 0, "throttle_counters": 0}

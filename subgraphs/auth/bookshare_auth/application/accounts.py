@@ -186,11 +186,10 @@ async def delete_account(auth: Auth, user_id: str | None, password: str) -> bool
     async with auth.db.transaction() as session:
         if not await repo.delete_user(session, user.id, user.version):
             raise Conflict(CONCURRENT_CHANGE)
-        # Events about this user that were already delivered hold its email and names: drop them, so
-        # that what stays in auth is the delete event alone.
-        await session.execute(
-            delete(outbox).where(outbox.c.published_at.is_not(None), outbox.c.payload.contains(user.id))
-        )
+        # Earlier events about this user hold its email and names. Those delivered are spent; those not yet
+        # delivered are superseded by the delete (a replica that never saw the user has nothing to drop).
+        # Either way they go, so that what auth keeps of the person is the delete event alone.
+        await session.execute(delete(outbox).where(outbox.c.payload.contains(user.id)))
         await user_events.user_deleted(session, user_id=user.id, username=user.username, version=user.version + 1)
     return True
 

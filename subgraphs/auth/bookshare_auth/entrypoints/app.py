@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -10,7 +11,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bookshare_auth.adapters.tables import metadata
-from bookshare_auth.application import keys
+from bookshare_auth.application import housekeeping, keys
 from bookshare_auth.application.core import auth_for
 from bookshare_auth.entrypoints.schema import schema
 from bookshare_common.service import ServiceContext, ServiceSpec, create_service_app
@@ -30,6 +31,11 @@ async def _ensure_signing_key(ctx: ServiceContext) -> None:
     await keys.ensure_signing_key(auth_for(ctx.db))
 
 
+async def _start_housekeeping(ctx: ServiceContext) -> None:
+    # Cancelled with the service's other background tasks on shutdown.
+    ctx.background.append(asyncio.create_task(housekeeping.sweep_forever(auth_for(ctx.db)), name="auth-sweep"))
+
+
 SPEC = ServiceSpec(
     name="auth",
     schema=schema,
@@ -37,7 +43,7 @@ SPEC = ServiceSpec(
     migrations=MIGRATIONS,
     routes=[Route(JWKS_PATH, jwks, methods=["GET"])],
     public_paths=(JWKS_PATH,),
-    on_startup=[_ensure_signing_key],
+    on_startup=[_ensure_signing_key, _start_housekeeping],
 )
 
 
