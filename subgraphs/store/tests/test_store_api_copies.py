@@ -1,7 +1,7 @@
 """Listing, changing and withdrawing copies through the store's GraphQL API."""
 
 from bookshare_store.domain import reasons
-from bookshare_store.testing import ALICE, ANONYMOUS, BOB, ISBN, ISBN10, OTHER_ISBN, Store, error_code
+from bookshare_store.testing import ALICE, ANONYMOUS, BOB, CAROL, ISBN, ISBN10, OTHER_ISBN, Store, error_code
 
 COPY_FIELDS = "id isbn condition forLoan forSale price status note owner { id } book { isbn }"
 
@@ -124,3 +124,42 @@ async def test_refusals_are_not_logged_as_errors(store: Store, caplog) -> None: 
         refused = await store.step("withdrawCopy", copy["id"], as_user=BOB)
     assert error_code(refused) == "FORBIDDEN"
     assert [r for r in caplog.records if r.name.startswith("strawberry")] == []
+
+
+async def test_copies_of_many_books_come_in_one_query_with_the_same_pages(store: Store) -> None:
+    from sqlalchemy import event
+
+    for isbn in (ISBN, OTHER_ISBN, ISBN):
+        await store.add_copy(ALICE, isbn=isbn)
+    await store.add_copy(BOB, isbn=OTHER_ISBN, forLoan=False)
+    entities = """query($r: [_Any!]!, $l: Boolean) { _entities(representations: $r) { ... on Book {
+        isbn copies(first: 1, forLoan: $l) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } } }"""
+    reps = [{"__typename": "Book", "isbn": ISBN}, {"__typename": "Book", "isbn": OTHER_ISBN},
+            {"__typename": "Book", "isbn": "9791090636071"}]
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        if "FROM copies" in statement:
+            statements.append(statement)
+
+    event.listen(store.db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        batched = (await store.ok(entities, {"r": reps, "l": True}, as_user=CAROL))["_entities"]
+    finally:
+        event.remove(store.db.engine.sync_engine, "before_cursor_execute", count)
+    assert len(statements) == 1
+    single = "query($isbn: String, $l: Boolean) { copies(isbn: $isbn, first: 1, forLoan: $l) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }"  # noqa: E501
+    for book in batched:
+        alone = (await store.ok(single, {"isbn": book["isbn"], "l": True}, as_user=CAROL))["copies"]
+        assert book["copies"] == alone
+    assert [len(b["copies"]["edges"]) for b in batched] == [1, 1, 0]
+    assert [b["copies"]["pageInfo"]["hasNextPage"] for b in batched] == [True, False, False]
+    # The next page continues from the batched page's cursor.
+    after = batched[0]["copies"]["pageInfo"]["endCursor"]
+    more = await store.ok("query($r: [_Any!]!, $a: String) { _entities(representations: $r) { ... on Book { "
+                          "copies(first: 5, after: $a) { edges { node { id } } } } } }",
+                          {"r": reps[:1], "a": after}, as_user=CAROL)
+    assert len(more["_entities"][0]["copies"]["edges"]) == 1
+    negative = await store.gql("query($r: [_Any!]!) { _entities(representations: $r) { ... on Book { "
+                               "copies(first: -1) { edges { cursor } } } } }", {"r": reps[:1]}, as_user=CAROL)
+    assert error_code(negative) == "BAD_USER_INPUT"

@@ -67,11 +67,8 @@ async def _paginate(session: AsyncSession, query: Select[Any], at_col: Any, id_c
                 has_next_page=len(rows) > size, has_previous_page=bool(after))
 
 
-async def list_copies(session: AsyncSession, *, isbn: str | None = None, owner_id: str | None = None,
-                      for_loan: bool | None = None, for_sale: bool | None = None, listed_only: bool = True,
-                      statuses: Sequence[CopyStatus] | None = None, first: int | None = None,
-                      after: str | None = None) -> Page[CopyRecord]:
-    query = select(copies)
+def _copy_filters(query: Select[Any], *, isbn: str | None, owner_id: str | None, for_loan: bool | None,
+                  for_sale: bool | None, listed_only: bool, statuses: Sequence[CopyStatus] | None) -> Select[Any]:
     if isbn is not None:
         query = query.where(copies.c.isbn == isbn)
     if owner_id is not None:
@@ -87,7 +84,36 @@ async def list_copies(session: AsyncSession, *, isbn: str | None = None, owner_i
         query = query.where(copies.c.for_loan.is_(for_loan))
     if for_sale is not None:
         query = query.where(copies.c.for_sale.is_(for_sale))
+    return query
+
+
+async def list_copies(session: AsyncSession, *, isbn: str | None = None, owner_id: str | None = None,
+                      for_loan: bool | None = None, for_sale: bool | None = None, listed_only: bool = True,
+                      statuses: Sequence[CopyStatus] | None = None, first: int | None = None,
+                      after: str | None = None) -> Page[CopyRecord]:
+    query = _copy_filters(select(copies), isbn=isbn, owner_id=owner_id, for_loan=for_loan, for_sale=for_sale,
+                          listed_only=listed_only, statuses=statuses)
     return await _paginate(session, query, copies.c.created_at, copies.c.id, first, after, CopyRecord)
+
+
+async def first_pages_by_book(session: AsyncSession, isbns: Iterable[str], *, for_loan: bool | None,
+                              for_sale: bool | None, first: int | None) -> dict[str, Page[CopyRecord]]:
+    """The first page of listed copies for each of many books in one query (a list of books showing their
+    copies costs one round trip, not one per book). Same order and cursors as list_copies."""
+    size = page_size(first)
+    wanted = list(set(isbns))
+    rank = func.row_number().over(partition_by=copies.c.isbn,
+                                  order_by=(copies.c.created_at.desc(), copies.c.id.desc())).label("rank")
+    ranked = _copy_filters(select(copies, rank).where(copies.c.isbn.in_(wanted)), isbn=None, owner_id=None,
+                           for_loan=for_loan, for_sale=for_sale, listed_only=True, statuses=None).subquery()
+    rows = (await session.execute(select(ranked).where(ranked.c.rank <= size + 1)
+                                  .order_by(ranked.c.isbn, ranked.c.rank))).all()
+    grouped: dict[str, list[CopyRecord]] = {isbn: [] for isbn in wanted}
+    for row in rows:
+        grouped[row.isbn].append(CopyRecord.from_row(row))
+    return {isbn: Page(items=found[:size], cursors=[encode_cursor(c.created_at, c.id) for c in found[:size]],
+                       has_next_page=len(found) > size, has_previous_page=False)
+            for isbn, found in grouped.items()}
 
 
 async def available_counts(session: AsyncSession, isbns: Iterable[str]) -> dict[str, int]:

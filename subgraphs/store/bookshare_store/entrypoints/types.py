@@ -17,9 +17,10 @@ from bookshare_store.adapters.records import CopyRecord, LoanRecord, OrderRecord
 from bookshare_store.domain import copies as copy_rules
 from bookshare_store.domain import loans as loan_rules
 from bookshare_store.domain import orders as order_rules
+from bookshare_store.domain.errors import DomainError
 from bookshare_store.domain.isbn import InvalidIsbn, normalise_isbn
 from bookshare_store.entrypoints.loaders import loaders
-from bookshare_store.entrypoints.transactions import read, viewer_id
+from bookshare_store.entrypoints.transactions import client_error, read, viewer_id
 
 Condition = strawberry.enum(copy_rules.Condition, description="How worn a copy is.")
 CopyStatus = strawberry.enum(copy_rules.CopyStatus, description="Where a copy stands.")
@@ -92,8 +93,15 @@ class Book:
     async def copies(self, info: Info, for_loan: bool | None = None, for_sale: bool | None = None,
                      first: int | None = None, after: str | None = None) -> Connection[Copy]:
         isbn = _lenient_isbn(self.isbn)
-        page = await read(info, lambda s: queries.list_copies(s, isbn=isbn, for_loan=for_loan, for_sale=for_sale,
-                                                              first=first, after=after))
+        if after is None:  # the usual case, a list of books: batched into one query
+            try:
+                queries.page_size(first)  # refuse a negative size before batching
+            except DomainError as exc:
+                raise client_error(exc) from None
+            page = await loaders(info).book_copies.load((isbn, for_loan, for_sale, first))
+        else:
+            page = await read(info, lambda s: queries.list_copies(s, isbn=isbn, for_loan=for_loan,
+                                                                  for_sale=for_sale, first=first, after=after))
         return connection(page, Copy.from_record)
 
     @strawberry.field(description="Copies on the shelf and offered for loan or sale right now.")
