@@ -87,13 +87,19 @@ def summary(samples: list[float]) -> str:
     return f"p50 {q[49]:6.2f} ms  p90 {q[89]:6.2f} ms  p99 {q[98]:6.2f} ms  max {ms[-1]:6.2f} ms  (n={len(ms)})"
 
 
-async def measure_db(db: Database, queries: list[str]) -> list[float]:
+async def measure_db(db: Database, queries: list[str], slowest: int = 0) -> list[float]:
     times = []
     for text in queries:
         started = time.perf_counter()
         async with db.session() as session:
             await repo.search_books(session, repo.SearchQuery(search=text), first=20)
         times.append(time.perf_counter() - started)
+    if slowest:
+        worst = sorted(set(zip(times, queries, strict=True)), reverse=True)[:slowest]
+        async with db.session() as session:
+            shown = [f"'{q}' {t * 1000:.0f} ms ({await repo.count_books(session, repo.SearchQuery(search=q))} matches)"
+                     for t, q in worst]
+        print("    slowest: " + "; ".join(shown))
     return times
 
 
@@ -127,7 +133,7 @@ async def run_engine(engine: str, url: str, records: list[BookRecord], queries: 
         print(f"[{engine}] matches per query (first 100 queries): median {statistics.median(hits):.0f}, "
               f"max {max(hits)}")
         await measure_db(db, queries[:20])  # warm up caches
-        print(f"[{engine}] db      {summary(await measure_db(db, queries))}")
+        print(f"[{engine}] db      {summary(await measure_db(db, queries, slowest=5))}")
     finally:
         await db.dispose()
     with tempfile.TemporaryDirectory() as tmp:

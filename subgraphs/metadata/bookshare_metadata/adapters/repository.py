@@ -17,7 +17,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, delete, func, insert, literal, or_, select, text, update
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    column,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    table,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
@@ -101,7 +116,7 @@ def _values(record: BookRecord) -> dict[str, Any]:
     }
 
 
-_FTS_INSERT = text("INSERT INTO books_fts (isbn, title, authors, subjects) VALUES (:isbn, :t, :a, :s)")
+_FTS_INSERT = text("INSERT INTO books_fts (isbn, sort_title, title, authors, subjects) VALUES (:isbn, :st, :t, :a, :s)")
 
 
 async def _index(session: AsyncSession, records: list[BookRecord], *, replace: bool) -> None:
@@ -121,8 +136,8 @@ async def _index(session: AsyncSession, records: list[BookRecord], *, replace: b
         rows = []
         for r in records:
             cols = _search_columns(r)
-            rows.append({"isbn": r.isbn13, "t": cols["search_title"], "a": cols["search_authors"],
-                         "s": cols["search_subjects"]})
+            rows.append({"isbn": r.isbn13, "st": cols["sort_title"], "t": cols["search_title"],
+                         "a": cols["search_authors"], "s": cols["search_subjects"]})
         await session.execute(_FTS_INSERT, rows)
 
 
@@ -246,58 +261,74 @@ def _contains(column: Any, term: str, prefix: bool) -> ColumnElement[bool]:
     return _padded(column).like(f"% {term}%" if prefix else f"% {term} %")
 
 
-def _score(terms: list[str]) -> Any:
+# SQLite: the FTS5 table holds the same folded text and the sort key, so candidates are ranked and paged
+# inside it and only the page's books are read from `books` (a query matching thousands stays fast).
+books_fts = table("books_fts", column("isbn", String), column("sort_title", String), column("title", String),
+                  column("authors", String), column("subjects", String))
+
+
+def _score(terms: list[str], title: Any, authors: Any, subjects: Any) -> Any:
     if not terms:
         return literal(0, Integer)
     score: Any = literal(0, Integer)
     for i, term in enumerate(terms):
         prefix = i == len(terms) - 1
-        score = score + case((_contains(books.c.search_title, term, prefix), 3), else_=0)
-        score = score + case((_contains(books.c.search_authors, term, prefix), 2), else_=0)
-        score = score + case((_contains(books.c.search_subjects, term, prefix), 1), else_=0)
+        score = score + case((_contains(title, term, prefix), 3), else_=0)
+        score = score + case((_contains(authors, term, prefix), 2), else_=0)
+        score = score + case((_contains(subjects, term, prefix), 1), else_=0)
     phrase = " ".join(terms)
     if len(terms) > 1:
-        score = score + case((_contains(books.c.search_title, phrase, True), 3), else_=0)
-    score = score + case((books.c.search_title == phrase, 5), else_=0)
+        score = score + case((_contains(title, phrase, True), 3), else_=0)
+    score = score + case((title == phrase, 5), else_=0)
     return score
 
 
-def _filters(dialect: str, query: SearchQuery) -> list[ColumnElement[bool]]:
+def _side_filters(isbn: Any, query: SearchQuery) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    terms, author_terms = query.terms, query.author_terms
-    if terms or author_terms:
-        if dialect == "postgresql":
-            conditions.append(text("books.search_vector @@ to_tsquery('simple'::regconfig, :tsq)")
-                              .bindparams(tsq=_tsquery(terms, author_terms)))
-        else:
-            conditions.append(books.c.isbn.in_(
-                text("SELECT isbn FROM books_fts WHERE books_fts MATCH :ftsq")
-                .bindparams(ftsq=_fts5_query(terms, author_terms)).columns(isbn=books.c.isbn.type)))
     if query.subject is not None:
         key = fold(query.subject)[:100]
-        conditions.append(books.c.isbn.in_(select(book_subjects.c.isbn).where(book_subjects.c.subject_key == key)))
+        conditions.append(isbn.in_(select(book_subjects.c.isbn).where(book_subjects.c.subject_key == key)))
     if query.language is not None:
-        conditions.append(books.c.language == query.language.strip().lower())
+        conditions.append(isbn.in_(select(books.c.isbn).where(books.c.language == query.language.strip().lower())))
     return conditions
+
+
+def _ranked(dialect: str, query: SearchQuery) -> Any:
+    """(isbn, sort_title, score) of every matching book, as a subquery."""
+    terms, author_terms = query.terms, query.author_terms
+    if dialect == "sqlite" and (terms or author_terms):
+        match = text("books_fts MATCH :ftsq").bindparams(ftsq=_fts5_query(terms, author_terms))
+        score = _score(terms, books_fts.c.title, books_fts.c.authors, books_fts.c.subjects)
+        return (select(books_fts.c.isbn, books_fts.c.sort_title, score.label("score")).select_from(books_fts)
+                .where(match, *_side_filters(books_fts.c.isbn, query)).subquery())
+    conditions = _side_filters(books.c.isbn, query)
+    if query.language is not None:  # on `books` itself, no need to go round through a subquery
+        conditions = [*_side_filters(books.c.isbn, SearchQuery(subject=query.subject)),
+                      books.c.language == query.language.strip().lower()]
+    if terms or author_terms:
+        conditions.append(text("books.search_vector @@ to_tsquery('simple'::regconfig, :tsq)")
+                          .bindparams(tsq=_tsquery(terms, author_terms)))
+    score = _score(terms, books.c.search_title, books.c.search_authors, books.c.search_subjects)
+    return select(books.c.isbn, books.c.sort_title, score.label("score")).where(*conditions).subquery()
 
 
 async def search_books(session: AsyncSession, query: SearchQuery, *, first: int, after: str | None = None,
                        ) -> tuple[list[tuple[StoredBook, str]], bool]:
     """A page of books with their cursors, and whether more follow."""
-    dialect = session.bind.dialect.name
-    score = _score(query.terms).label("score")
-    inner = select(*_BOOK_COLUMNS, books.c.sort_title, score).where(*_filters(dialect, query)).subquery()
-    stmt = select(inner)
+    ranked = _ranked(session.bind.dialect.name, query)
+    stmt = select(ranked.c.isbn, ranked.c.sort_title, ranked.c.score)
     if after:
         s, title, isbn = decode_cursor(after)
-        stmt = stmt.where(or_(inner.c.score < s, and_(inner.c.score == s, or_(
-            inner.c.sort_title > title, and_(inner.c.sort_title == title, inner.c.isbn > isbn)))))
-    stmt = stmt.order_by(inner.c.score.desc(), inner.c.sort_title, inner.c.isbn).limit(first + 1)
+        stmt = stmt.where(or_(ranked.c.score < s, and_(ranked.c.score == s, or_(
+            ranked.c.sort_title > title, and_(ranked.c.sort_title == title, ranked.c.isbn > isbn)))))
+    stmt = stmt.order_by(ranked.c.score.desc(), ranked.c.sort_title, ranked.c.isbn).limit(first + 1)
     rows = (await session.execute(stmt)).all()
-    page = [(_row_to_book(row), encode_cursor(int(row.score), row.sort_title, row.isbn)) for row in rows[:first]]
+    found = await get_books(session, [row.isbn for row in rows[:first]])
+    page = [(found[row.isbn], encode_cursor(int(row.score), row.sort_title, row.isbn))
+            for row in rows[:first] if row.isbn in found]
     return page, len(rows) > first
 
 
 async def count_books(session: AsyncSession, query: SearchQuery) -> int:
-    stmt = select(func.count()).select_from(books).where(*_filters(session.bind.dialect.name, query))
-    return int(await session.scalar(stmt) or 0)
+    ranked = _ranked(session.bind.dialect.name, query)
+    return int(await session.scalar(select(func.count()).select_from(ranked)) or 0)
