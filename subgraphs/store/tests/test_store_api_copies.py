@@ -163,3 +163,20 @@ async def test_copies_of_many_books_come_in_one_query_with_the_same_pages(store:
     negative = await store.gql("query($r: [_Any!]!) { _entities(representations: $r) { ... on Book { "
                                "copies(first: -1) { edges { cursor } } } } }", {"r": reps[:1]}, as_user=CAROL)
     assert error_code(negative) == "BAD_USER_INPUT"
+
+
+async def test_updating_a_listing_keeps_it_consistent(store: Store) -> None:
+    copy = await store.add_copy(ALICE)  # for loan and for sale at 4.50
+    update = ("mutation($id: ID!, $i: UpdateCopyInput!) { updateCopy(id: $id, input: $i) { forLoan forSale price "
+              "note condition } }")
+    for bad in ({"price": None}, {"forSale": None}, {"condition": None}, {"price": "abc"}, {"note": "x" * 1001}):
+        doc = await store.gql(update, {"id": copy["id"], "i": bad}, as_user=ALICE)
+        assert error_code(doc) == "BAD_USER_INPUT", bad
+    unchanged = await store.ok("query($id: ID!) { copy(id: $id) { forSale price note } }", {"id": copy["id"]},
+                               as_user=ALICE)
+    assert unchanged["copy"] == {"forSale": True, "price": "4.50", "note": None}
+    done = await store.ok(update, {"id": copy["id"], "i": {"forSale": False, "price": None, "note": "signed"}},
+                          as_user=ALICE)
+    assert done["updateCopy"] == {"forLoan": True, "forSale": False, "price": None, "note": "signed",
+                                  "condition": "GOOD"}
+    assert len(await store.events("store_copy_update")) == 1  # refused updates wrote nothing
