@@ -230,6 +230,8 @@ class Execution:
                 return
             d = payload.get("data")
             if isinstance(d, dict):
+                if g.renames:
+                    _apply_renames([d], g.renames)
                 deep_merge(self.data, d)
             for err in payload.get("errors") or ():
                 self.errors.append(_subgraph_error(err, service, _root_path(err)))
@@ -288,6 +290,8 @@ class Execution:
         data = payload.get("data")
         entities = data.get("_entities") if isinstance(data, dict) else None
         if isinstance(entities, list):
+            if g.renames:
+                _apply_renames(entities, g.renames)
             abstract = self.abstract_types
             for i, ent in enumerate(entities[: len(targets)]):
                 if isinstance(ent, dict):
@@ -349,6 +353,24 @@ class Execution:
                 "extensions": {"code": "SUBREQUEST_HTTP_ERROR", "service": service},
             })
             return None
+
+
+def _apply_renames(roots: list[Any], renames: list[tuple[tuple[str, ...], str, str]]) -> None:
+    for rel, alias, key in renames:
+        objs: list[dict[str, Any]] = []
+        _walk(roots, objs)
+        for step in rel:
+            nxt: list[dict[str, Any]] = []
+            for o in objs:
+                v = o.get(step)
+                if isinstance(v, dict):
+                    nxt.append(v)
+                elif isinstance(v, list):
+                    _walk(v, nxt)
+            objs = nxt
+        for o in objs:
+            if alias in o:
+                o[key] = o.pop(alias)
 
 
 def _root_path(err: Any) -> tuple | None:

@@ -25,6 +25,8 @@ class FetchGroup:
     reps: dict[str, tuple[str, OutSel, tuple[str, ...]]] = field(default_factory=dict)
     deps: set[int] = field(default_factory=set)
     variables: set[str] = field(default_factory=set)
+    # leaves fetched under an alias: (path below the fetch's objects, alias, the client's key) to rename on arrival
+    renames: list[tuple[tuple[str, ...], str, str]] = field(default_factory=list)
     query: str = ""
 
     def flatten_path(self) -> str:

@@ -395,6 +395,18 @@ class Planner:
                 return alias
             n += 1
 
+    def _leaf_key(self, g: FetchGroup, ptype: str, s: FieldSel, type_text: str, path: tuple[str, ...], key: str) -> str:
+        """A client leaf whose type in this subgraph differs from the supergraph's (e.g. ID! there, ID here) could
+        clash with the same key under a sibling type condition: fetch it under an alias, renamed on arrival."""
+        fig = self.sg.field_in_graph(ptype, s.name, g.graph)
+        if fig is None or fig.type is None or fig.type == type_text:
+            return key
+        alias = f"_sg_{key}__{ptype}"
+        rename = (path[len(g.path):], alias, key)
+        if rename not in g.renames:
+            g.renames.append(rename)
+        return alias
+
     def _descend(self, path: tuple[str, ...], fd_type_text: str, key: str) -> tuple[str, ...]:
         child = (*path, key)
         if child not in self._display:
@@ -413,7 +425,7 @@ class Planner:
         g.variables |= s.variables
         key = self._out_key(path, s)
         if s.selections is None:
-            out.add_field(key, s.name, s.args_text)
+            out.add_field(self._leaf_key(g, ptype, s, fd.type_text, path, key), s.name, s.args_text)
             return
         child = out.add_field(key, s.name, s.args_text, composite=True).selection
         assert child is not None
@@ -549,7 +561,7 @@ class Planner:
             e.variables |= s.variables
             out_key = self._out_key(path, s)
             if s.selections is None:
-                sub.add_field(out_key, s.name, s.args_text)
+                sub.add_field(self._leaf_key(e, etype, s, fd.type_text, path, out_key), s.name, s.args_text)
             else:
                 child = sub.add_field(out_key, s.name, s.args_text, composite=True).selection
                 assert child is not None
