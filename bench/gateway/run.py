@@ -453,6 +453,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--start-timeout", type=float, default=90)
     parser.add_argument("--results-dir", type=Path, default=REPO / "bench" / "results")
     args = parser.parse_args()
+    if args.hive_dedup:
+        LABELS["hive"] = "Hive Gateway (dedup)"
     args.gateways = [g.strip() for g in args.gateways.split(",") if g.strip()]
     unknown = set(args.gateways) - set(GATEWAYS)
     if unknown:
