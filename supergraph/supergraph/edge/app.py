@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import itertools
 import time
 import uuid
 from collections import OrderedDict
@@ -28,9 +29,9 @@ import structlog
 
 from bookshare_common.credential import ANONYMOUS, CREDENTIAL_HEADER, Principal
 
+from .. import transport
 from ..gateway import Gateway
 from ..server import GatewayApp
-from ..transport import HttpxSubgraphClient
 from .authorization import Authorization, RewriteTooLarge, complete
 from .errors import Refusal
 from .limits import DocumentFacts, analyse
@@ -98,7 +99,7 @@ class EdgeApp:
         self.url_overrides = url_overrides or {}
         self.supergraph_path = supergraph_path
         self.metrics = metrics or EdgeMetrics()
-        self._client_factory = client_factory or (lambda: HttpxSubgraphClient())
+        self._client_factory = client_factory or _default_client
         self.state = self._build(supergraph_sdl)
         self._file_stamp = self._stamp()
         s = self.settings
@@ -181,27 +182,35 @@ class EdgeApp:
         if kind == "http":
             await self._http(scope, receive, send)
         elif kind == "lifespan":
-            await self._lifespan(receive, send)
+            await self._lifespan(scope, receive, send)
         else:
             await self.state.app(scope, receive, send)
 
-    async def _lifespan(self, receive: Callable, send: Callable) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
+    async def _lifespan(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
+        """The core app runs the lifespan (it tunes the GC at startup, closes its client at shutdown); the edge
+        starts its supergraph watcher once started, and closes a reloaded gateway at shutdown."""
+        lifespan_state = self.state
+
+        async def edge_send(message: dict[str, Any]) -> None:
+            if message["type"] == "lifespan.startup.complete":
                 if self.supergraph_path is not None and self.settings.supergraph_poll_seconds > 0:
                     self._watcher = asyncio.get_running_loop().create_task(self._watch())
                 self.ready = True
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
+            await send(message)
+
+        async def edge_receive() -> dict[str, Any]:
+            message = await receive()
+            if message["type"] == "lifespan.shutdown":
                 self.ready = False
                 if self._watcher is not None:
                     self._watcher.cancel()
                 for task in list(self._draining):
                     task.cancel()
-                await self.state.gateway.aclose()
-                await send({"type": "lifespan.shutdown.complete"})
-                return
+                if self.state is not lifespan_state:
+                    await self.state.gateway.aclose()
+            return message
+
+        await lifespan_state.app(scope, edge_receive, edge_send)
 
     async def _http(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -459,12 +468,16 @@ def _first(params: dict[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
+_ID_PREFIX = uuid.uuid4().hex[:16]  # per process; a counter makes the rest unique without a syscall per request
+_ids = itertools.count(1)
+
+
 def _request_id(given: str | None) -> str:
-    """The caller's request id when it is a sane token, else a new one."""
+    """The caller's request id when it is a sane token, else a new one (32 hex digits)."""
     if given and len(given) <= 128 and given.isascii() and given.replace("-", "").replace("_", "").replace(
             ".", "").isalnum():
         return given
-    return uuid.uuid4().hex
+    return f"{_ID_PREFIX}{next(_ids):016x}"
 
 
 async def _read_body(receive: Callable, limit: int) -> bytes | None:
@@ -488,6 +501,12 @@ async def _send(send: Callable, status: int, body: bytes, extra: list[tuple[byte
         headers.append((b"content-type", content_type))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def _default_client() -> Any:
+    """The core's own subgraph client (aiohttp where available), made inside the serving loop."""
+    factory = getattr(transport, "AiohttpSubgraphClient", None) or transport.HttpxSubgraphClient
+    return factory()
 
 
 def _count_plan_cache(gateway: Gateway, metrics: EdgeMetrics) -> None:

@@ -64,7 +64,7 @@ class MeteredClient:
         self.names = names  # url -> subgraph name
         self._timers: dict[str, Any] = {}
 
-    async def post(self, url: str, body: dict[str, Any], headers: dict[str, str] | None) -> dict[str, Any]:
+    async def post(self, url: str, body: Any, headers: dict[str, str] | None) -> dict[str, Any]:
         if self.inner is None:
             self.inner = self.factory()
         timer = self._timers.get(url)
