@@ -153,3 +153,28 @@ async def test_a_changed_supergraph_file_is_loaded_without_dropping_requests(fed
     text = app.metrics.render().decode()
     assert 'bookshare_gateway_supergraph_reloads_total{result="ok"} 1.0' in text
     assert 'bookshare_gateway_supergraph_reloads_total{result="failed"} 1.0' in text
+
+
+def test_served_with_its_lifespan_it_is_ready_and_follows_its_supergraph_file(fed: Federation, tmp_path: Path) -> None:
+    import time
+
+    import httpx
+
+    from supergraph.testing import serve_asgi
+
+    path = tmp_path / "supergraph.graphql"
+    path.write_text(supergraph_sdl(list(fed.subgraphs.values()), fed.base,
+                                   BOOKS_SDL.replace("  related(first: Int): [Book!]!\n", "")))
+    app = EdgeApp(path.read_text(), settings=EdgeSettings(supergraph_poll_seconds=0.1), url_overrides=fed.overrides,
+                  supergraph_path=path)
+    query = {"query": "{ books { related(first: 1) { isbn } } }"}
+    with serve_asgi(app) as base:
+        assert httpx.get(f"{base}/ready").status_code == 200
+        assert httpx.post(f"{base}/graphql", json=query).status_code == 400
+        path.write_text(fed.sdl)
+        os.utime(path, ns=(10**18, 10**18))
+        deadline = time.monotonic() + 10
+        while httpx.post(f"{base}/graphql", json=query).status_code != 200:
+            assert time.monotonic() < deadline, "the changed supergraph was not picked up"
+            time.sleep(0.1)
+    assert app.ready is False  # the lifespan shutdown ran
