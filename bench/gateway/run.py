@@ -79,7 +79,7 @@ class Service:
         log_file = self.log_path.open("wb")
         self.process = subprocess.Popen(  # noqa: S603 - argv built by this script
             self.argv, cwd=self.cwd, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env={**os.environ, **self.env}, start_new_session=True,
+            env={**_local_only(os.environ), **self.env}, start_new_session=True,
         )
         log_file.close()
 
@@ -120,6 +120,11 @@ class Service:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return ""
+
+
+def _local_only(environment: os._Environ[str] | dict[str, str]) -> dict[str, str]:
+    """The environment without what would make a gateway report to a registry or tracing service."""
+    return {k: v for k, v in environment.items() if not k.startswith(("APOLLO_", "HIVE_", "OTEL_"))}
 
 
 def _read_stat(pid: int) -> list[str] | None:
