@@ -82,6 +82,8 @@ def api_document(supergraph_sdl: str) -> DocumentNode:
     prefixes = {"link"}
     inaccessible = "inaccessible"
     for lf in links:
+        if not lf.url.startswith(("https://specs.apollo.dev/", "http://specs.apollo.dev/")):
+            continue  # a custom feature kept by @composeDirective: its executable directives stay usable
         prefixes.add(lf.prefix)
         machinery_directives.add(lf.prefix)
         for spec_name, local in lf.imports.items():
