@@ -47,3 +47,9 @@ async def test_rotate_keys_publishes_the_new_key_beside_the_previous_one(setting
     assert second["published"] == [second["kid"], first["kid"]]
     third = await cli.rotate_keys(settings=settings)
     assert third["published"] == [third["kid"], second["kid"]]
+
+
+async def test_create_admin_may_take_a_reserved_name_that_sign_up_refuses(settings):
+    made = await cli.create_admin("admin", "admin@example.org", PASSWORD, settings=settings,
+                                  auth_settings=fast_settings())
+    assert made["username"] == "admin" and made["roles"] == ["admin"]

@@ -59,6 +59,12 @@ def test_invalid_usernames_name_the_username_field(bad):
     assert exc.value.field == "username"
 
 
+def test_reserved_usernames_are_refused_unless_an_operator_allows_them():
+    with pytest.raises(profile.InvalidField, match="reserved"):
+        profile.clean_username("Support")
+    assert profile.clean_username("admin", allow_reserved=True) == "admin"
+
+
 def test_usernames_keep_their_case_but_are_unique_regardless_of_it():
     assert profile.clean_username(" Alice.B ") == "Alice.B"
     assert profile.username_key("Alice.B") == profile.username_key("alice.b")

@@ -34,11 +34,12 @@ class SignUp:
     password: str
     first_name: str | None = None
     last_name: str | None = None
+    allow_reserved_username: bool = False  # operators only (create_admin), never the public form
 
 
 async def sign_up(auth: Auth, form: SignUp) -> sessions.Tokens:
     try:
-        username = profile.clean_username(form.username)
+        username = profile.clean_username(form.username, allow_reserved=form.allow_reserved_username)
         email = profile.clean_email(form.email)
         first_name = profile.clean_name("firstName", form.first_name)
         last_name = profile.clean_name("lastName", form.last_name)
@@ -230,7 +231,8 @@ async def create_admin(auth: Auth, username: str, email: str, password: str) -> 
         existing = await repo.find_user_by_username(session, profile.username_key(username))
     created = existing is None
     if existing is None:
-        tokens = await sign_up(auth, SignUp(username=username, email=email, password=password))
+        tokens = await sign_up(auth, SignUp(username=username, email=email, password=password,
+                                            allow_reserved_username=True))
         existing = tokens.user
     if roles.ADMIN in existing.roles:
         return existing, created

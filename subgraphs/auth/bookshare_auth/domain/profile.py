@@ -23,7 +23,8 @@ class InvalidField(ValueError):
         self.message = message
 
 
-def clean_username(value: str) -> str:
+def clean_username(value: str, *, allow_reserved: bool = False) -> str:
+    """The username as stored; `allow_reserved` lets an operator (not a sign-up form) take a reserved name."""
     username = value.strip()
     if not USERNAME_MIN <= len(username) <= USERNAME_MAX:
         raise InvalidField("username", f"Username must be {USERNAME_MIN} to {USERNAME_MAX} characters long.")
@@ -32,7 +33,7 @@ def clean_username(value: str) -> str:
             "username",
             "Username may hold letters, digits, '.', '_' and '-', and must start and end with a letter or digit.",
         )
-    if username.lower() in RESERVED_USERNAMES:
+    if not allow_reserved and username.lower() in RESERVED_USERNAMES:
         raise InvalidField("username", "This username is reserved.")
     return username
 
