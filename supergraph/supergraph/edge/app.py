@@ -47,6 +47,7 @@ log = structlog.get_logger("supergraph.edge")
 EXPLAIN_HEADER = "bookshare-explain"
 SIMPLE_CONTENT_TYPES = frozenset({"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"})
 _JSON = (b"content-type", b"application/json")
+_CREDENTIAL = CREDENTIAL_HEADER.encode()
 _CORS_ALLOW_HEADERS = b"content-type, authorization, apollo-require-preflight, x-apollo-operation-name, x-request-id"
 
 TOO_LARGE = Refusal(413, "PAYLOAD_TOO_LARGE", "The request body is larger than this gateway accepts.")
@@ -183,8 +184,28 @@ class EdgeApp:
             await self._http(scope, receive, send)
         elif kind == "lifespan":
             await self._lifespan(scope, receive, send)
-        else:
-            await self.state.app(scope, receive, send)
+        elif kind == "websocket":
+            await self._websocket(scope, receive, send)
+
+    async def _websocket(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
+        """Subscriptions are the core's; the edge states who is asking, as for HTTP: a client's own credential
+        header is dropped, a bearer token (when sent) is checked, and the gateway credential is added."""
+        raw = [(k, v) for k, v in scope["headers"] if k.lower() != _CREDENTIAL]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw}
+        principal = ANONYMOUS
+        if self.identity is not None:
+            from ..identity import InvalidAccessToken
+
+            try:
+                principal = await self.identity.principal(headers)
+            except InvalidAccessToken:
+                await send({"type": "websocket.close", "code": 4401})
+                return
+        client = scope.get("client")
+        request_id = _request_id(headers.get(self.settings.request_id_header))
+        extra = self._subgraph_headers(principal, headers, request_id, client[0] if client else "unknown")
+        raw.extend((k.encode(), v.encode("latin-1")) for k, v in extra.items())
+        await self.state.app({**scope, "headers": raw}, receive, send)
 
     async def _lifespan(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         """The core app runs the lifespan (it tunes the GC at startup, closes its client at shutdown); the edge

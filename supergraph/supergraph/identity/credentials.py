@@ -1,15 +1,13 @@
-"""Turns the client's request headers into the headers the gateway sends to subgraphs."""
+"""Who is asking, from the client's request headers; the gateway re-states it to subgraphs in its own
+credential (the edge builds the subgraph headers: see supergraph.edge.app)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bookshare_common.credential import ANONYMOUS, CREDENTIAL_HEADER, CredentialIssuer, Principal
+from bookshare_common.credential import ANONYMOUS, CredentialIssuer, Principal
 
 from .access_tokens import AccessTokenVerifier, InvalidAccessToken
-
-FORWARDED_HEADERS = ("x-request-id",)  # an allow-list: client headers are never forwarded blindly
-
 
 
 class BookshareIdentity:
@@ -28,13 +26,3 @@ class BookshareIdentity:
         if self.verifier is None:
             raise InvalidAccessToken("this gateway does not accept access tokens")
         return await self.verifier.verify(token.strip())
-
-    def subgraph_headers(self, principal: Principal, headers: Mapping[str, str],
-                         client_address: str | None = None) -> dict[str, str]:
-        out = {CREDENTIAL_HEADER: self.issuer.issue(principal)}
-        for name in FORWARDED_HEADERS:
-            if name in headers:
-                out[name] = headers[name]
-        if client_address:
-            out["x-forwarded-for"] = client_address
-        return out

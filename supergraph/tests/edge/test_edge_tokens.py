@@ -153,3 +153,30 @@ async def test_unknown_key_ids_refetch_the_jwks_at_most_once_per_interval() -> N
         await asyncio.sleep(1.1)
         assert (await verifier.verify(new.token("u9"))).user_id == "u9"
         assert jwks.fetches == 2
+
+
+async def test_websocket_connections_get_the_same_identity_checks(fed: Federation) -> None:
+    app = fed.app()
+    seen: list[dict[str, str]] = []
+
+    async def core(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append({k.decode(): v.decode() for k, v in scope["headers"]})
+
+    app.state.app = core  # stands in for the core's subscription handler
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "websocket.connect"}
+
+    scope = {"type": "websocket", "path": "/graphql", "client": ("10.0.0.9", 1), "headers": [
+        (b"bookshare-gateway-credential", b"forged"), (b"authorization", f"Bearer {fed.keys.token('u3')}".encode())]}
+    await app(scope, receive, send)
+    credential = CredentialVerifier(public_key_pem(app.identity.issuer_pem)).verify(
+        seen[0]["bookshare-gateway-credential"])
+    assert credential.user_id == "u3"
+    expired = fed.keys.token(exp=int(time.time()) - 3600, iat=int(time.time()) - 7200)
+    await app({**scope, "headers": [(b"authorization", f"Bearer {expired}".encode())]}, receive, send)
+    assert len(seen) == 1 and sent == [{"type": "websocket.close", "code": 4401}]
