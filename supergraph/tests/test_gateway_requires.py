@@ -103,3 +103,24 @@ async def test_requires_of_one_field_with_conflicting_arguments_and_a_client_ali
     assert len(subgraphs["labels"].requests) == 2
     await check(gateway, '{ products { price(currency: "GBP") usdLabel } }', {"products": [
         {"price": 5.0, "usdLabel": "12.50 USD"}, {"price": 2.0, "usdLabel": "5.00 USD"}]})
+
+
+@pytest.fixture(scope="module")
+def served_chain():
+    with serve_scenario("sc_requires_chain") as s:
+        yield s
+
+
+async def test_requires_chain_alternating_between_two_subgraphs(served_chain):
+    gateway = served_chain.gateway()
+    try:
+        await check(gateway, "{ feed { author { id name } } }", {"feed": [
+            {"author": {"id": "au2", "name": "Brian"}}, {"author": {"id": "au1", "name": "Ada"}}]})
+        await check(gateway, "{ feed { id authorId comments { id authorId } author { name } } }", {"feed": [
+            {"id": "p1", "authorId": "au2",
+             "comments": [{"id": "c1", "authorId": "au2"}, {"id": "c2", "authorId": "au1"}],
+             "author": {"name": "Brian"}},
+            {"id": "p2", "authorId": "au1", "comments": [{"id": "c3", "authorId": "au1"}], "author": {"name": "Ada"}},
+        ]})
+    finally:
+        await gateway.aclose()
