@@ -81,7 +81,7 @@ async def _user_or_none(info: Info, user_id: str) -> User | None:
     return User(id=strawberry.ID(user_id))
 
 
-@strawberry.federation.type(keys=["isbn"], description="A book (owned by the metadata service).")
+@strawberry.federation.type(keys=["isbn"])  # owned by metadata; its description is theirs
 class Book:
     isbn: str
 
@@ -116,7 +116,7 @@ def _lenient_isbn(isbn: str) -> str:
         return isbn
 
 
-@strawberry.federation.type(keys=["id"], description="A person (owned by the auth service).")
+@strawberry.federation.type(keys=["id"])  # owned by auth; its description is theirs
 class User:
     id: strawberry.ID
 
