@@ -26,6 +26,7 @@ from urllib.parse import parse_qs
 import httpx
 import orjson
 import structlog
+from graphql import validate
 
 from bookshare_common.credential import ANONYMOUS, CREDENTIAL_HEADER, Principal
 
@@ -423,6 +424,9 @@ class EdgeApp:
                 return _refused(MUTATION_OVER_GET, label)
         filtered = None
         if state.authorization.active and facts.document is not None:
+            if facts.valid is None:  # an invalid operation goes to the core as sent, so errors point into it
+                facts.valid = not validate(state.gateway.api_schema, facts.document)
+        if facts.valid:
             try:
                 filtered = state.authorization.filter(query, facts.document, operation_name
                                                       if isinstance(operation_name, str) else None, context.principal)

@@ -59,6 +59,7 @@ class DocumentFacts:
     document: DocumentNode | None
     operations: dict[str | None, OperationFacts]
     refusal: Refusal | None = None  # the whole document is refused (too many tokens)
+    valid: bool | None = None  # against the API schema; worked out only when an operation must be rewritten
 
     def operation(self, name: str | None) -> list[OperationFacts]:
         """The operation a request selects; all of them when the choice is ambiguous (the gateway reports that)."""

@@ -105,3 +105,12 @@ async def test_the_rewrite_is_cached_per_query_and_kind_of_user(fed: Federation)
             await post(http, QUERY, fed.keys.token("u1", "read:email"))
             await post(http, QUERY, fed.keys.token("u2", "read:email unrelated-scope"))
     assert len(app.state.authorization._cache) == 2
+
+
+async def test_an_invalid_operation_is_reported_against_the_text_the_client_sent(fed: Federation) -> None:
+    query = "{\n  me { name }\n  books { nope }\n}"
+    async with client(fed.app()) as http:
+        response = await post(http, query)
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert "nope" in error["message"] and error["locations"] == [{"line": 3, "column": 11}]
