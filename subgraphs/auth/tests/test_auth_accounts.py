@@ -506,6 +506,23 @@ async def test_no_event_is_written_when_the_transaction_fails(auth, db, monkeypa
     assert (await accounts.get_user(auth, user.id)).username == "alice"
 
 
+async def test_a_failed_delete_keeps_the_user_and_writes_no_delete_event(auth, db, monkeypatch):
+    user = (await sign_up(auth)).user
+    from bookshare_auth.application import user_events as events_module
+
+    real = events_module.user_deleted
+
+    async def write_then_fail(session, **kw):
+        await real(session, **kw)
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(events_module, "user_deleted", write_then_fail)
+    with pytest.raises(RuntimeError):
+        await accounts.delete_account(auth, user.id, PASSWORD)
+    assert await user_events(db, user.id) == [("auth_user_add", 1)]  # the add event was not scrubbed either
+    assert (await accounts.get_user(auth, user.id)).username == "alice"
+
+
 async def test_a_failed_sign_up_leaves_no_user_and_no_event(auth, db, monkeypatch):
     async def broken(*args, **kwargs):
         raise RuntimeError("signing failed")
