@@ -61,6 +61,7 @@ class Planner:
         self._by_id: dict[int, FetchGroup] = {}
         # ancestors of the field being planned: (group, out, parent type, field, path, provided)
         self._chain: list[tuple] = []
+        self._query_root: str | None = None
         self._display: dict[tuple[str, ...], str] = {(): ""}  # path -> "users.@.reviews.@" (for EXPLAIN)
         # response keys the client uses at each path: a key or required field the gateway adds must not take
         # one of them for something else (it gets an alias instead)
@@ -74,6 +75,7 @@ class Planner:
         self._display = {(): ""}
         self._client_keys = {}
         root_type = op.root_type
+        self._query_root = root_type if op.kind == "query" else None
         root_fields = self._flatten_root(root_type, op.selections)
         steps: list[list[FetchGroup]] = []
         if op.kind == "mutation":
@@ -584,6 +586,31 @@ class Planner:
             for graph in self.sg.graphs:
                 if not self._chain_local(graph, atype, down, ptype, s.name):
                     continue
+                if atype == self._query_root and not apath:
+                    # a shared root field: ask that subgraph for it too, in parallel, and merge the answers
+                    rg = self._state.root_groups.get(graph)
+                    if rg is None:
+                        rg = self._new_group(graph, "root", ())
+                        self._state.root_groups[graph] = rg
+                    self._mark(rg)
+                    saved = self._chain
+                    self._chain = saved[:depth]
+                    try:
+                        sub, current_type = rg.root_sel, atype
+                        for f in down:
+                            fd = self.sg.field_def(current_type, f.name)
+                            assert fd is not None
+                            rg.variables |= f.variables
+                            nxt = sub.add_field(f.key, f.name, f.args_text, composite=True).selection
+                            assert nxt is not None
+                            sub, current_type = nxt, fd.type_name
+                        if current_type != ptype:
+                            sub.add_field("__typename", "__typename")
+                            sub = sub.fragment(ptype)
+                        self._plan_sels(rg, sub, ptype, [s], path, None)
+                    finally:
+                        self._chain = saved
+                    return True
                 key = self._pick_key(ag, atype, graph, atype, aprov)
                 if key is None or not self._can_fetch(ag.graph, atype, self._fs(key.selection), aprov):
                     continue

@@ -56,3 +56,20 @@ async def test_shared_root_field_is_answered_by_one_subgraph(gw):
                 {"people": [{"id": "1", "name": "Ada"}, {"id": "2", "name": "Grace"}]})
     # `people` exists in two subgraphs; the one that also has `name` answers it alone
     assert len(subgraphs["people"].requests) == 1 and subgraphs["media"].requests == []
+
+
+@pytest.fixture(scope="module")
+def served_value():
+    with serve_scenario("sc_shared_value") as s:
+        yield s
+
+
+async def test_shared_root_value_type_is_assembled_from_each_subgraph(served_value):
+    gateway = served_value.gateway()
+    try:
+        await check(gateway, "{ info { version left right { name } } }", {
+            "info": {"version": "1", "left": "from left", "right": [{"name": "r1"}, {"name": "r2"}]}})
+        await check(gateway, "{ i: info { left } j: info { right { name } } }", {
+            "i": {"left": "from left"}, "j": {"right": [{"name": "r1"}, {"name": "r2"}]}})
+    finally:
+        await gateway.aclose()
