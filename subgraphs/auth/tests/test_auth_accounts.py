@@ -131,6 +131,22 @@ async def test_wrong_password_and_unknown_login_get_the_same_refusal(auth):
     assert wrong.value.message == unknown.value.message
 
 
+async def test_an_overlong_password_is_a_failed_login(auth):
+    await sign_up(auth)
+    with pytest.raises(Unauthenticated):
+        await sessions.log_in(auth, "alice", PASSWORD + "x" * 300, None)
+
+
+async def test_log_in_upgrades_a_hash_made_with_weaker_parameters(auth, db):
+    await sign_up(auth)
+    stronger = Auth(db, fast_settings(argon2_time_cost=2), clock=auth.clock)
+    await sessions.log_in(stronger, "alice", PASSWORD, None)
+    async with db.session() as session:
+        stored = (await session.execute(select(tables.users.c.password_hash))).scalar_one()
+    assert ",t=2," in stored
+    assert await sessions.log_in(stronger, "alice", PASSWORD, None)
+
+
 @pytest.mark.parametrize("login", ["alice", "nobody"])
 async def test_repeated_failures_lock_the_login_without_revealing_whether_it_exists(auth, clock, login):
     await sign_up(auth)

@@ -12,6 +12,7 @@ from bookshare_auth.application import keys, throttling
 from bookshare_auth.application.core import Auth
 from bookshare_auth.domain import profile
 from bookshare_auth.domain.opaque_tokens import digest, new_secret
+from bookshare_auth.domain.passwords import MAX_LENGTH
 from bookshare_auth.domain.sessions import RefreshTokenState, RefreshVerdict, judge_refresh
 from bookshare_auth.domain.tokens import issue_access_token
 from bookshare_common.errors import Unauthenticated
@@ -60,8 +61,10 @@ async def log_in(auth: Auth, login: str, password: str, address: str | None) -> 
             user = await repo.find_user_by_email(session, login_key)
         else:
             user = await repo.find_user_by_username(session, login_key)
-    # Verified even without a user, so an unknown login takes as long as a wrong password.
-    if not await auth.verify_password(user.password_hash if user else None, password) or user is None:
+    # Verified even without a user, so an unknown login takes as long as a wrong password. No password
+    # we accept is longer than MAX_LENGTH, so a longer one fails without spending a hash on it.
+    if (len(password) > MAX_LENGTH
+            or not await auth.verify_password(user.password_hash if user else None, password) or user is None):
         await throttling.record_failure(auth, counters)
         raise Unauthenticated(INVALID_LOGIN)
     await throttling.clear(auth, counters[0][0])
