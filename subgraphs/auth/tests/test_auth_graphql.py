@@ -184,3 +184,25 @@ async def test_jwks_is_public_and_graphql_is_not(client):
     assert key["kty"] == "OKP" and key["alg"] == "EdDSA" and "d" not in key
     refused = await client.http.post("/graphql", json={"query": "{ _service { sdl } }"})
     assert refused.status_code == 401
+
+
+async def test_verification_and_reset_links_work_through_the_api(client):
+    from bookshare_auth.testing import outbox_events
+
+    alice = (await sign_up(client))["data"]["signUp"]
+    db = client.ctx.db
+    [verify] = [d["token"] for n, d in await outbox_events(db) if n == "auth_email_verification_request"]
+    assert await client.query("mutation($t: String!) { verifyEmail(token: $t) }", {"t": verify}) == {
+        "data": {"verifyEmail": True}}
+    me = await client.query(ME, principal=await as_gateway(client, alice["accessToken"]))
+    assert me["data"]["me"]["emailVerified"] is True
+
+    await client.query('mutation { requestPasswordReset(email: "alice@example.org") }')
+    [reset] = [d["token"] for n, d in await outbox_events(db) if n == "auth_password_reset_request"]
+    doc = await client.query('mutation($t: String!) { resetPassword(token: $t, newPassword: "a whole new '
+                             'passphrase 5") }', {"t": reset})
+    assert doc == {"data": {"resetPassword": True}}
+    login = 'mutation($p: String!) { logIn(input: {login: "alice", password: $p}) { user { username } } }'
+    assert codes(await client.query(login, {"p": PASSWORD})) == {"UNAUTHENTICATED"}
+    doc = await client.query(login, {"p": "a whole new passphrase 5"})
+    assert doc["data"]["logIn"]["user"]["username"] == "alice"
