@@ -5,7 +5,7 @@ data or in the presence of errors.
     .venv/bin/python supergraph/tests/supergraph_fixtures/compare_with_apollo.py [queries.json]
 
 Last run: 91 queries over 17 scenarios, 6 differences, each one an Apollo Gateway mistake: client aliases that
-reuse a key or required field's name (3), the same field required with two argument sets (2), a nested @skip
+reuse a key or required field's name (2), the same field required with two argument sets (2), a nested @skip
 inside an @include that drops the outer fragment (the federation audit expects our answer); and it sends the
 abstract objects of a @requires without __typename, which the fixture rejects.
 """
