@@ -49,6 +49,7 @@ def gateway_app(supergraph_sdl: str, settings: ServiceSettings, *, auth_url: str
 
     from supergraph.edge import EdgeApp, EdgeSettings
     from supergraph.edge.logs import configure_logging
+    from supergraph.edge.tracing import configure_tracing
     from supergraph.identity import AccessTokenVerifier, BookshareIdentity
 
     edge_settings = EdgeSettings(environment=settings.environment)
@@ -64,7 +65,7 @@ def gateway_app(supergraph_sdl: str, settings: ServiceSettings, *, auth_url: str
     overrides = subgraph_url_overrides(os.environ.get("BOOKSHARE_SUBGRAPH_URLS", ""))
     path = os.environ.get(GATEWAY_SUPERGRAPH_ENV)
     return EdgeApp(supergraph_sdl, settings=edge_settings, identity=identity, url_overrides=overrides,
-                   supergraph_path=Path(path) if path else None)
+                   supergraph_path=Path(path) if path else None, tracing=configure_tracing(edge_settings))
 
 
 def subgraph_url_overrides(spec: str) -> dict[str, str]:

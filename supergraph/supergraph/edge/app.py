@@ -42,6 +42,7 @@ from .persisted import AutomaticPersistedQueries, TrustedDocuments, resolve
 from .playground import ASSET_PREFIX, load_assets, page
 from .rate_limits import FixedWindowLimiter
 from .settings import EdgeSettings
+from .tracing import Tracing
 
 log = structlog.get_logger("supergraph.edge")
 
@@ -94,13 +95,14 @@ class Context:
 class EdgeApp:
     def __init__(self, supergraph_sdl: str, *, settings: EdgeSettings | None = None, identity: Any = None,
                  url_overrides: dict[str, str] | None = None, supergraph_path: Path | None = None,
-                 metrics: EdgeMetrics | None = None,
+                 metrics: EdgeMetrics | None = None, tracing: Tracing | None = None,
                  client_factory: Callable[[], Any] | None = None) -> None:
         self.settings = settings or EdgeSettings()
         self.identity = identity
         self.url_overrides = url_overrides or {}
         self.supergraph_path = supergraph_path
         self.metrics = metrics or EdgeMetrics()
+        self.tracing = tracing
         self._client_factory = client_factory or _default_client
         self.state = self._build(supergraph_sdl)
         self._file_stamp = self._stamp()
@@ -124,7 +126,7 @@ class EdgeApp:
 
     # ------------------------------------------------------------------ loading and reloading
     def _build(self, sdl: str) -> ServingState:
-        client = MeteredClient(self._client_factory, self.metrics, {})
+        client = MeteredClient(self._client_factory, self.metrics, {}, self.tracing)
         gateway = Gateway(sdl, url_overrides=self.url_overrides, client=client)
         client.names.update({gateway.urls[e]: gateway.services[e] for e in gateway.urls})
         _count_plan_cache(gateway, self.metrics)
@@ -276,7 +278,15 @@ class EdgeApp:
         state = self.state
         state.in_flight += 1
         try:
-            status, body, label = await self._graphql_body(scope, receive, headers, request_id, state, extra)
+            if self.tracing is None:
+                status, body, label = await self._graphql_body(scope, receive, headers, request_id, state, extra)
+            else:
+                with self.tracing.request(headers, request_id) as span:
+                    status, body, label = await self._graphql_body(scope, receive, headers, request_id, state,
+                                                                   extra)
+                    span.set_attribute("http.response.status_code", status)
+                    if label is not None:
+                        span.set_attribute("graphql.operation.name", label[0])
         except Exception:  # noqa: BLE001 - never a stack trace to a client
             log.exception("request failed", request_id=request_id)
             status, body, label = 500, Refusal(500, "INTERNAL_SERVER_ERROR", "Internal server error").body(), None

@@ -57,8 +57,10 @@ class MeteredClient:
     """A SubgraphClient that times each fetch and counts failures, per subgraph. The wrapped client is made on
     first use (inside the serving event loop)."""
 
-    def __init__(self, factory: Callable[[], SubgraphClient], metrics: EdgeMetrics, names: dict[str, str]) -> None:
+    def __init__(self, factory: Callable[[], SubgraphClient], metrics: EdgeMetrics, names: dict[str, str],
+                 tracing: Any = None) -> None:
         self.factory = factory
+        self.tracing = tracing
         self.inner: SubgraphClient | None = None
         self.metrics = metrics
         self.names = names  # url -> subgraph name
@@ -72,7 +74,11 @@ class MeteredClient:
             timer = self._timers[url] = self.metrics.fetch_latency.labels(self.names.get(url, "unknown"))
         started = time.perf_counter()
         try:
-            payload = await self.inner.post(url, body, headers)
+            if self.tracing is None:
+                payload = await self.inner.post(url, body, headers)
+            else:
+                with self.tracing.fetch(self.names.get(url, "unknown"), headers) as traced_headers:
+                    payload = await self.inner.post(url, body, traced_headers)
         except SubgraphTransportError:
             self.metrics.fetch_errors.labels(self.names.get(url, "unknown"), "transport").inc()
             raise

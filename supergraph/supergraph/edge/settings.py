@@ -57,6 +57,8 @@ class EdgeSettings(BaseSettings):
     supergraph_poll_seconds: float = 2.0  # how often a supergraph file is checked for changes; 0 = never
     ready_timeout_seconds: float = 2.0
     drain_seconds: float = 30.0  # a replaced gateway is closed when its last request ends, or after this
+    otlp_endpoint: str | None = None  # OpenTelemetry traces over OTLP/HTTP (or OTEL_EXPORTER_OTLP_ENDPOINT)
+    service_name: str = "bookshare-gateway"
 
     @property
     def production(self) -> bool:
