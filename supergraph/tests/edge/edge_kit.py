@@ -30,7 +30,9 @@ type Query {
   me: User @authenticated
   users: [User!]
   admin: AdminStats @requiresScopes(scopes: [["admin"]])
+  search: [SearchResult]
 }
+union SearchResult = User | AdminStats
 type Mutation {
   rename(name: String!): User @authenticated
   ping: String
@@ -92,7 +94,8 @@ def _find_book(_info: Any, isbn: str) -> dict[str, Any] | None:
 def build_subgraphs() -> list[FixtureSubgraph]:
     accounts = FixtureSubgraph(
         "accounts", ACCOUNTS_SDL,
-        root={"me": USERS["u1"], "users": list(USERS.values()), "admin": {"userCount": len(USERS)}},
+        root={"me": USERS["u1"], "users": list(USERS.values()), "admin": {"userCount": len(USERS)},
+              "search": [{"__typename": "User", **USERS["u1"]}, {"__typename": "AdminStats", "userCount": 2}]},
         mutation={"rename": lambda _info, name: {**USERS["u1"], "name": name}, "ping": "pong"},
         entities={"User": lambda rep: USERS.get(rep["id"])},
     )

@@ -114,3 +114,19 @@ async def test_an_invalid_operation_is_reported_against_the_text_the_client_sent
     assert response.status_code == 400
     error = response.json()["errors"][0]
     assert "nope" in error["message"] and error["locations"] == [{"line": 3, "column": 11}]
+
+
+async def test_fragments_on_a_refused_type_inside_a_union(fed: Federation) -> None:
+    query = "{ search { __typename ... on User { name } ... on AdminStats { userCount } } }"
+    async with client(fed.app()) as http:
+        fed.clear()
+        anonymous = (await post(http, query)).json()
+        admin = (await post(http, query, fed.keys.token("u2", "admin"))).json()
+        untyped = (await post(http, query.replace("__typename ", ""))).json()
+    assert untyped["data"] == {"search": [{"name": "Ada"}, None]}  # the edge's own __typename is taken out
+    # userCount is Int!: the AdminStats object is nulled, and the list's items are nullable
+    assert anonymous["data"] == {"search": [{"__typename": "User", "name": "Ada"}, None]}
+    assert _errors(anonymous) == {("search", 1, "userCount"): "UNAUTHENTICATED"}
+    assert "userCount" not in fed.asked("accounts")[0]
+    assert admin == {"data": {"search": [{"__typename": "User", "name": "Ada"},
+                                         {"__typename": "AdminStats", "userCount": 2}]}}
