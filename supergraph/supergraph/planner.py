@@ -76,6 +76,7 @@ class Planner:
         self._client_keys = {}
         root_type = op.root_type
         self._query_root = root_type if op.kind == "query" else None
+        self._preregister((), op.selections)
         root_fields = self._flatten_root(root_type, op.selections)
         steps: list[list[FetchGroup]] = []
         if op.kind == "mutation":
@@ -362,6 +363,15 @@ class Planner:
         if not self._local(graph, itype, name, provided):
             return False
         return all(self._local(graph, t, name, provided) for t in possible)
+
+    def _preregister(self, path: tuple[str, ...], sels: list[Sel]) -> None:
+        """Every response key of the client's operation, by path, before any key or required field is added."""
+        self._register_client_keys(path, sels)
+        for s in sels:
+            if isinstance(s, FragSel):
+                self._preregister(path, s.selections)
+            elif s.selections:
+                self._preregister((*path, s.key), s.selections)
 
     def _register_client_keys(self, path: tuple[str, ...], sels: list[Sel]) -> None:
         known = self._client_keys.get(path)

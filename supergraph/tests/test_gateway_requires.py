@@ -124,3 +124,10 @@ async def test_requires_chain_alternating_between_two_subgraphs(served_chain):
         ]})
     finally:
         await gateway.aclose()
+
+
+async def test_client_key_equal_to_a_required_field_name_in_a_later_selection(gw_args):
+    gateway, _ = gw_args
+    # the second `products` selection names GBP prices `price`; the EUR price required by eurLabel must not take it
+    await check(gateway, '{ products { eurLabel } products { price(currency: "GBP") } }', {"products": [
+        {"eurLabel": "10.00 EUR", "price": 5.0}, {"eurLabel": "4.00 EUR", "price": 2.0}]})
