@@ -97,6 +97,14 @@ def _human_list(items: list[str], singular: str, plural: str) -> str:
     return f"{plural} " + ", ".join(items[:-1]) + f" and {items[-1]}"
 
 
+def _join(parts: list[str], sep: str = " and ", first_sep: str | None = None) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    if len(parts) == 2:
+        return parts[0] + (first_sep or sep) + parts[1]
+    return parts[0] + (first_sep or sep) + sep.join(parts[1:-1]) + sep + parts[-1]
+
+
 class Merger:
     def __init__(self, subgraphs: list[Subgraph]) -> None:
         self.subgraphs = subgraphs
@@ -110,6 +118,18 @@ class Merger:
         self.used = [used_fields(s) for s in subgraphs]
 
     # ---- helpers -------------------------------------------------------------------------------
+
+    def mismatch(self, values: dict[int, str], supergraph_value: str) -> str:
+        """Apollo's "X in subgraph "a" but Y in subgraphs "b" and "c"" description of a disagreement."""
+        groups: dict[str, list[str]] = {}
+        for idx, value in values.items():
+            groups.setdefault(value, []).append(f'"{self.names[idx]}"')
+        parts = []
+        if supergraph_value in groups:
+            parts.append(f'{supergraph_value} in {_human_list(groups[supergraph_value], "subgraph", "subgraphs")}')
+        parts += [f'{v} in {_human_list(n, "subgraph", "subgraphs")}'
+                  for v, n in groups.items() if v != supergraph_value]
+        return _join(parts, " and ", " but ")
 
     def error(self, code: str, message: str, type_name: str | None = None, field: str | None = None,
               subgraph: str | None = None) -> None:
@@ -148,19 +168,16 @@ class Merger:
         return Counter(non_empty).most_common(1)[0][0]
 
     def merge_directives(self, lists: list[list[AppliedDirective]]) -> list[AppliedDirective]:
-        """@inaccessible/@authenticated once, every distinct @tag, the union of scopes and policies."""
+        """@inaccessible/@authenticated once, every distinct @tag, the union of scopes and policies, the most
+        common @deprecated; in order of first appearance across the subgraphs, as Apollo applies them."""
+        order: list[str] = []
+        for directives in lists:
+            for directive in directives:
+                if directive.name not in order:
+                    order.append(directive.name)
         merged: list[AppliedDirective] = []
-        for name in _BUILT_IN_KEPT:
+        for name in order:
             applications = [d for directives in lists for d in directives if d.name == name]
-            if applications:
-                counts = Counter(tuple(sorted((k, print_ast(v)) for k, v in a.args.items())) for a in applications)
-                best = counts.most_common(1)[0][0]
-                merged.append(next(a for a in applications
-                                   if tuple(sorted((k, print_ast(v)) for k, v in a.args.items())) == best))
-        for name in _CARRIED_ORDER:
-            applications = [d for directives in lists for d in directives if d.name == name]
-            if not applications:
-                continue
             if name == "tag":
                 seen: set[str] = set()
                 for application in applications:
@@ -180,6 +197,12 @@ class Merger:
                             keys.add(key)
                             alternatives.append(alternative)
                 merged.append(AppliedDirective(name, {argument: ListValueNode(values=tuple(alternatives))}))
+            elif name in _BUILT_IN_KEPT:
+                def args_key(application: AppliedDirective) -> tuple:
+                    return tuple(sorted((k, print_ast(v)) for k, v in application.args.items()))
+
+                best = Counter(args_key(a) for a in applications).most_common(1)[0][0]
+                merged.append(next(a for a in applications if args_key(a) == best))
             else:
                 merged.append(AppliedDirective(name, {}))
         return merged
@@ -210,15 +233,11 @@ class Merger:
             self.enum_examples.setdefault((base, position), coordinate)
         if incompatible:
             kind = "argument" if is_argument else "field"
-            by_type: dict[str, list[str]] = {}
-            for idx, type_ref in types.items():
-                by_type.setdefault(type_ref, []).append(f'"{self.names[idx]}"')
-            parts = [f'type "{t}" in {_human_list(s, "subgraph", "subgraphs")}' for t, s in by_type.items()]
             type_name, _, rest = coordinate.partition(".")
             self.error(
                 "ARGUMENT_TYPE_MISMATCH" if is_argument else "FIELD_TYPE_MISMATCH",
                 f'Type of {kind} "{coordinate}" is incompatible across subgraphs: it has '
-                + " but ".join(parts),
+                + self.mismatch({i: f'type "{t}"' for i, t in types.items()}, f'type "{dest}"'),
                 type_name,
                 rest.split("(")[0] or None,
                 subgraph=", ".join(self.names[i] for i in types),
@@ -422,7 +441,9 @@ class Merger:
                 per[idx] = f
         return fields
 
-    def abstracted_by_interface_object(self, merged: MergedType, field_name: str, idx: int) -> list[Field]:
+    def abstracted_by_interface_object(self, merged: MergedType, field_name: str,
+                                       idx: int) -> list[tuple[str, Field]]:
+        """(interface, field) of the @interfaceObject types through which subgraph `idx` provides the field."""
         subgraph = self.subgraphs[idx]
         if merged.kind != OBJECT or merged.name in subgraph.types:
             return []
@@ -437,7 +458,7 @@ class Merger:
                 continue
             f = typedef.fields.get(field_name)
             if f is not None:
-                found.append(f)
+                found.append((interface, f))
         return found
 
     def merge_object(self, merged: MergedType, sources: dict[int, TypeDef]) -> None:
@@ -595,7 +616,7 @@ class Merger:
         for idx, f in per.items():
             if f is None:
                 abstracting = self.abstracted_by_interface_object(merged, name, idx)
-                all_external = all_external and all(a.external for a in abstracting)
+                all_external = all_external and all(a.external for _, a in abstracting)
             else:
                 all_external = all_external and f.external
         if all_external:
@@ -618,13 +639,8 @@ class Merger:
         self.merge_arguments(coordinate, dest, resolving)
         type_sources = {i: f.type for i, f in (resolving or present).items()}
         dest.type, all_equal = self.merge_type_reference(coordinate, type_sources, input_position=False)
-        for idx, f in present.items():
-            if f.external and not (f.type == dest.type or (not all_equal and is_subtype(dest.type, f.type,
-                                                                                          self.is_member))):
-                self.error("EXTERNAL_TYPE_MISMATCH",
-                           f'Type of field "{coordinate}" is incompatible across subgraphs (where marked @external): '
-                           f'it has type "{dest.type}" in the supergraph but type "{f.type}" in subgraph '
-                           f'"{self.names[idx]}"', merged.name, name, self.names[idx])
+        if any(f.external for f in present.values()):
+            self.validate_external_fields(coordinate, merged.name, dest, per, all_equal)
         if self.needs_join_field(merged.name, per, all_equal, state):
             for idx, f in per.items():
                 if f is None or (idx in state.unused_overridden and idx not in state.labels):
@@ -640,6 +656,35 @@ class Merger:
                     override_label=state.labels.get(idx),
                 ))
         return dest
+
+    def validate_external_fields(self, coordinate: str, type_name: str, dest: MergedField,
+                                 per: dict[int, Field | None], all_equal: bool) -> None:
+        invalid_type: list[str] = []
+        missing: list[str] = []
+        for idx, f in per.items():
+            if f is None or not f.external:
+                continue
+            if not (f.type == dest.type or (not all_equal and is_subtype(dest.type, f.type, self.is_member))):
+                invalid_type.append(self.names[idx])
+            for arg_name in dest.args:
+                if arg_name not in f.args and arg_name not in missing:
+                    missing.append(arg_name)
+        if invalid_type:
+            self.error("EXTERNAL_TYPE_MISMATCH",
+                       f'Type of field "{coordinate}" is incompatible across subgraphs (where marked @external): '
+                       "it has " + self.mismatch({i: f'type "{f.type}"' for i, f in per.items() if f is not None},
+                                       f'type "{dest.type}"'),
+                       type_name, dest.name, ", ".join(invalid_type))
+        for arg_name in missing:
+            arg_coordinate = f"{coordinate}({arg_name}:)"
+            having = [f'"{self.names[i]}"' for i, f in per.items() if f is not None and arg_name in f.args]
+            lacking = [f'"{self.names[i]}"' for i, f in per.items() if f is None or arg_name not in f.args]
+            self.error("EXTERNAL_ARGUMENT_MISSING",
+                       f'Field "{coordinate}" is missing argument "{arg_coordinate}" in some subgraphs where it is '
+                       f'marked @external: argument "{arg_coordinate}" is declared in '
+                       f'{_human_list(having, "subgraph", "subgraphs")} but not in '
+                       f'{_human_list(lacking, "subgraph", "subgraphs")} (where "{coordinate}" is @external).',
+                       type_name, dest.name, ", ".join(n.strip('"') for n in lacking))
 
     def needs_join_field(self, parent: str, per: dict[int, Field | None], all_equal: bool,
                          state: _OverrideState) -> bool:
@@ -687,17 +732,24 @@ class Merger:
 
     def merge_default(self, coordinate: str, kind: str, defaults: dict[int, ValueNode | None], type_name: str,
                       field_name: str | None) -> ValueNode | None:
-        keys = {_value_key(v) for v in defaults.values()}
-        values = [v for v in defaults.values() if v is not None]
-        if len(keys) > 1:
-            described = []
-            for idx, value in defaults.items():
-                text = f"default value {_value_key(value)}" if value is not None else "no default value"
-                described.append(f'{text} in subgraph "{self.names[idx]}"')
+        dest: ValueNode | None = None
+        seen = inconsistent = incompatible = False
+        for value in defaults.values():
+            if dest is None:
+                dest = value
+                inconsistent = inconsistent or (seen and value is not None)
+            elif _value_key(dest) != _value_key(value):
+                inconsistent = True
+                incompatible = incompatible or value is not None
+            seen = True
+        if incompatible:
+            described = {i: f"default value {_value_key(v)}" if v is not None else "no default value"
+                         for i, v in defaults.items()}
             code = "ARGUMENT_DEFAULT_MISMATCH" if kind == "Argument" else "INPUT_FIELD_DEFAULT_MISMATCH"
             self.error(code, f'{kind} "{coordinate}" has incompatible default values across subgraphs: it has '
-                       + " but ".join(described), type_name, field_name)
-        return values[0] if values else None
+                       + self.mismatch(described, f"default value {_value_key(dest)}"), type_name, field_name)
+        # a default present in only some subgraphs is dropped (a hint in Apollo)
+        return dest if (not inconsistent or incompatible) else None
 
     def validate_field_sharing(self, merged: MergedType, coordinate: str, name: str, per: dict[int, Field | None],
                                state: _OverrideState) -> None:
@@ -717,8 +769,9 @@ class Merger:
         for idx, f in per.items():
             label = f'"{self.names[idx]}"'
             if f is None:
-                for abstract in self.abstracted_by_interface_object(merged, name, idx):
-                    categorise(idx, f'{label} (through @interfaceObject field "{abstract.name}")', abstract)
+                for interface, abstract in self.abstracted_by_interface_object(merged, name, idx):
+                    categorise(idx, f'{label} (through @interfaceObject field "{interface}.{abstract.name}")',
+                               abstract)
                 continue
             if idx in state.used_overridden or idx in state.unused_overridden:
                 continue
@@ -855,6 +908,10 @@ class Merger:
                         join_fields=[JoinField()],
                         directives=list(itf_field.directives),
                     )
+                    # several @interfaceObject subgraphs providing it must share it
+                    state = _OverrideState()
+                    self.validate_field_sharing(merged, f"{merged.name}.{itf_field.name}", itf_field.name,
+                                                {i: None for i in range(len(self.subgraphs))}, state)
 
     def post_merge_validations(self) -> None:
         for merged in self.types.values():
