@@ -89,6 +89,46 @@ def explain(
     typer.echo(explain_plan(supergraph.read_text(), query.read_text(), operation_name))
 
 
+@app.command("create-admin")
+def create_admin(
+    username: Annotated[str, typer.Argument(help="The admin's username (an existing user is promoted).")],
+    email: Annotated[str, typer.Option(help="Email for a new account.")] = "",
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
+                                          envvar="BOOKSHARE_ADMIN_PASSWORD",
+                                          help="Password for a new account (asked for when not given).")] = "",
+) -> None:
+    """Make the first admin: give a user the admin role, signing them up first if needed."""
+    from bookshare_auth.entrypoints.cli import create_admin as run
+    from bookshare_common.errors import BadUserInput
+
+    try:
+        result = asyncio.run(run(username, email, password))
+    except BadUserInput as exc:
+        field = (exc.extensions or {}).get("field")
+        raise typer.BadParameter(exc.message, param_hint=field) from None
+    verb = "created" if result["created"] else "promoted"
+    typer.echo(f"{verb} {result['username']} ({result['id']}), roles: {', '.join(result['roles'])}")
+
+
+@app.command("rotate-keys")
+def rotate_keys() -> None:
+    """Make a new signing key for access tokens; the previous one stays published until its tokens expire."""
+    from bookshare_auth.entrypoints.cli import rotate_keys as run
+
+    result = asyncio.run(run())
+    typer.echo(f"new signing key {result['kid']}; published: {', '.join(result['published'])}")
+
+
+@app.command("import-catalogue")
+def import_catalogue(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV, TSV or JSON Lines file.")],
+) -> None:
+    """Import books into the catalogue (idempotent; bad rows are skipped and reported)."""
+    from bookshare_metadata.entrypoints.cli import import_catalogue as run
+
+    asyncio.run(run(path))
+
+
 def main() -> None:
     app()
 
