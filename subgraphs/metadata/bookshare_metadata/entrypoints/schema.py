@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 from strawberry.dataloader import DataLoader
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
@@ -274,4 +275,6 @@ class Mutation:
         return from_stored(stored)
 
 
-schema = strawberry.federation.Schema(query=Query, mutation=Mutation, types=[Book])
+# The gateway sends the same few operations over and over: parse and validate each only once.
+schema = strawberry.federation.Schema(query=Query, mutation=Mutation, types=[Book],
+                                      extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)])
