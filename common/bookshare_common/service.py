@@ -79,6 +79,22 @@ class _GraphQLApp(GraphQL):
         return await super().process_result(request, result)
 
 
+def _log_only_unexpected_errors(schema: strawberry.Schema) -> None:
+    """Strawberry logs every error with a traceback; a refusal meant for the client (it carries a code)
+    is not a fault of the service, so only unexpected ones reach the log."""
+    original = schema.process_errors
+    if getattr(original, "_bookshare_quiet", False):
+        return
+
+    def process_errors(errors: list[GraphQLError], execution_context: Any = None) -> None:
+        unexpected = [error for error in errors if not _is_client_error(error)]
+        if unexpected:
+            original(unexpected, execution_context)
+
+    process_errors._bookshare_quiet = True  # type: ignore[attr-defined]
+    schema.process_errors = process_errors  # type: ignore[method-assign]
+
+
 def _masked(error: GraphQLError) -> GraphQLError:
     log.error("unexpected error in a resolver", path=error.path, exc_info=error.original_error)
     return GraphQLError("Internal server error", nodes=error.nodes, path=error.path,
@@ -146,6 +162,7 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
             result["broker"] = transport.connected
         return result
 
+    _log_only_unexpected_errors(spec.schema)
     graphql = _GraphQLApp(spec.schema, db, **spec.graphql_options)
     routes: list[BaseRoute] = [
         *health_routes(checks),

@@ -224,3 +224,28 @@ async def test_committed_events_all_arrive_once_while_broker_connections_drop(db
         await relay.stop()
         if proxy is not None:
             await proxy.stop()
+
+
+async def test_published_events_are_pruned_after_retention_and_pending_ones_never(db: Database,
+                                                                                   broker: Broker) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import func, select
+
+    from bookshare_common.events import outbox
+    from bookshare_common.events.outbox import prune_published
+
+    consumer = await start_consumer(db, broker)
+    relay = OutboxRelay(db, consumer._transport)
+    published = user_event()
+    async with db.transaction() as session:
+        await emit(session, "auth_user_add", published.data, source="auth")
+    assert await relay.publish_pending() == 1
+    async with db.transaction() as session:  # written after the relay ran: still pending
+        await emit(session, "auth_user_add", user_event().data, source="auth")
+
+    assert await prune_published(db, older_than=datetime.now(UTC) - timedelta(days=7)) == 0
+    assert await prune_published(db, older_than=datetime.now(UTC) + timedelta(seconds=1)) == 1
+    async with db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(outbox)) == 1
+    assert await pending_count(db) == 1

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bookshare_common.db import Database
@@ -39,6 +39,14 @@ async def emit(session: AsyncSession, event: str, data: dict[str, Any], *, sourc
     return envelope
 
 
+async def prune_published(db: Database, *, older_than: datetime) -> int:
+    """Delete outbox rows published before `older_than`; unpublished rows are never deleted."""
+    async with db.transaction() as session:
+        result = await session.execute(
+            delete(outbox).where(outbox.c.published_at.is_not(None), outbox.c.published_at < older_than))
+    return result.rowcount or 0
+
+
 async def pending_count(db: Database) -> int:
     async with db.session() as session:
         query = select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
@@ -49,7 +57,8 @@ class OutboxRelay:
     """Publishes pending outbox rows in order, in batches, with confirms; backs off while the broker is away."""
 
     def __init__(self, db: Database, transport: Transport, *, batch_size: int = 200,
-                 poll_interval: float = 0.5, max_backoff: float = 30.0) -> None:
+                 poll_interval: float = 0.5, max_backoff: float = 30.0,
+                 retention: timedelta = timedelta(days=7)) -> None:
         self._db = db
         self._transport = transport
         self._batch_size = batch_size
@@ -58,6 +67,10 @@ class OutboxRelay:
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        # Published rows are kept a while for operators, then deleted: they may hold personal data
+        # (an email, a one-time link token) that must not outlive its use.
+        self._retention = retention
+        self._next_prune = 0.0
         db.on_commit(self.wake)
 
     def wake(self) -> None:
@@ -98,7 +111,18 @@ class OutboxRelay:
                 await self._pause(backoff)
                 continue
             self._wakeup.clear()
+            await self._prune_if_due()
             await self._pause(self._poll_interval)
+
+    async def _prune_if_due(self) -> None:
+        now = asyncio.get_running_loop().time()
+        if now < self._next_prune:
+            return
+        self._next_prune = now + 3600
+        try:
+            await prune_published(self._db, older_than=datetime.now(UTC) - self._retention)
+        except Exception:  # noqa: BLE001 - pruning is housekeeping; publishing goes on
+            log.exception("outbox pruning failed")
 
     async def _pause(self, seconds: float) -> None:
         """Sleep, but wake early when a commit (or stop) says there is something to do."""
