@@ -32,6 +32,7 @@ from bookshare_common.credential import ANONYMOUS, CREDENTIAL_HEADER, Principal
 
 from .. import transport
 from ..gateway import Gateway
+from ..identity import InvalidAccessToken
 from ..server import GatewayApp
 from .authorization import Authorization, RewriteTooLarge, complete
 from .errors import Refusal
@@ -121,8 +122,6 @@ class EdgeApp:
         self._watcher: asyncio.Task[None] | None = None
         self._ready_cache: tuple[float, int, bytes] | None = None
         self._draining: set[asyncio.Task[None]] = set()
-        self._doc_hit = self.metrics.document_cache.labels("hit")
-        self._doc_miss = self.metrics.document_cache.labels("miss")
 
     # ------------------------------------------------------------------ loading and reloading
     def _build(self, sdl: str) -> ServingState:
@@ -197,8 +196,6 @@ class EdgeApp:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw}
         principal = ANONYMOUS
         if self.identity is not None:
-            from ..identity import InvalidAccessToken
-
             try:
                 principal = await self.identity.principal(headers)
             except InvalidAccessToken:
@@ -302,7 +299,7 @@ class EdgeApp:
             latency.observe(time.perf_counter() - started)
             outcome = "refused" if 400 <= status < 500 else "failed" if status >= 500 else \
                 "errors" if b'"errors":' in body[:12] else "ok"
-            self.metrics.requests.labels(name, outcome).inc()
+            self.metrics.count_request(name, outcome)
 
     async def _graphql_body(self, scope: dict[str, Any], receive: Callable, headers: dict[str, str],
                             request_id: str, state: ServingState,
@@ -349,8 +346,6 @@ class EdgeApp:
             if wait is not None:
                 return self._refuse(_rate_limited(wait, "address"), extra, unnamed)
         if self.identity is not None:
-            from ..identity import InvalidAccessToken
-
             try:
                 principal = await self.identity.principal(headers)
             except InvalidAccessToken as exc:
@@ -415,13 +410,13 @@ class EdgeApp:
             return _refused(NO_QUERY, label)
         facts = state.documents.get(query)
         if facts is None:
-            self._doc_miss.inc()
+            self.metrics.document_checks.miss += 1
             facts = analyse(query, state.gateway.api_schema, self.settings)
             state.documents[query] = facts
             if len(state.documents) > self.settings.document_cache_size:
                 state.documents.popitem(last=False)
         else:
-            self._doc_hit.inc()
+            self.metrics.document_checks.hit += 1
         if operation_name is None and len(facts.operations) == 1:
             label = self.metrics.operation(next(iter(facts.operations)))  # named in the document only
         if facts.refusal is not None:
@@ -550,11 +545,14 @@ def _count_plan_cache(gateway: Gateway, metrics: EdgeMetrics) -> None:
     lookup = getattr(plans, "get_or_none", None)
     if lookup is None:
         return
-    hit, miss = metrics.plan_cache.labels("hit"), metrics.plan_cache.labels("miss")
+    counts = metrics.plan_cache
 
     def counted(key: Any) -> Any:
         value = lookup(key)
-        (miss if value is None else hit).inc()
+        if value is None:
+            counts.miss += 1
+        else:
+            counts.hit += 1
         return value
 
     with contextlib.suppress(AttributeError, TypeError):

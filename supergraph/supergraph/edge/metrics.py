@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
 
 from ..transport import SubgraphClient, SubgraphTransportError
 
@@ -30,14 +32,24 @@ class EdgeMetrics:
         self.fetch_errors = Counter("bookshare_gateway_subgraph_fetch_errors",
                                     "Subgraph fetches that failed (transport) or answered with errors",
                                     ["subgraph", "kind"], registry=self.registry)
-        self.plan_cache = Counter("bookshare_gateway_plan_cache", "Query plan cache lookups", ["result"],
-                                  registry=self.registry)
-        self.document_cache = Counter("bookshare_gateway_document_checks_cache",
-                                      "Per-document limit checks served from the cache or computed", ["result"],
-                                      registry=self.registry)
+        # Cache lookups happen on every request: plain integers, read only when /metrics is scraped.
+        self.plan_cache = HitsAndMisses()
+        self.document_checks = HitsAndMisses()
+        self.registry.register(_CacheCollector({
+            "bookshare_gateway_plan_cache": ("Query plan cache lookups", self.plan_cache),
+            "bookshare_gateway_document_checks_cache": (
+                "Per-document limit checks served from the cache (hit) or computed (miss)", self.document_checks),
+        }))
         self.reloads = Counter("bookshare_gateway_supergraph_reloads", "Supergraph reloads", ["result"],
                                registry=self.registry)
         self._names: dict[str | None, tuple[str, Any]] = {}
+        self._outcomes: dict[tuple[str, str], Any] = {}
+
+    def count_request(self, label: str, outcome: str) -> None:
+        child = self._outcomes.get((label, outcome))
+        if child is None:
+            child = self._outcomes[(label, outcome)] = self.requests.labels(label, outcome)
+        child.inc()
 
     def operation(self, name: str | None) -> tuple[str, Any]:
         """The label for an operation name and its latency child (cached: labels() is not free)."""
@@ -51,6 +63,26 @@ class EdgeMetrics:
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class HitsAndMisses:
+    __slots__ = ("hit", "miss")
+
+    def __init__(self) -> None:
+        self.hit = 0
+        self.miss = 0
+
+
+class _CacheCollector(Collector):
+    def __init__(self, caches: dict[str, tuple[str, HitsAndMisses]]) -> None:
+        self.caches = caches
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        for name, (documentation, counts) in self.caches.items():
+            family = CounterMetricFamily(name, documentation, labels=["result"])
+            family.add_metric(["hit"], counts.hit)
+            family.add_metric(["miss"], counts.miss)
+            yield family
 
 
 class MeteredClient:
