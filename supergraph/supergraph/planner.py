@@ -342,6 +342,12 @@ class Planner:
                         continue
                     if td.kind == "INTERFACE" and self._interface_level(g.graph, ptype, s.name, possible, provided):
                         self._add_local_field(g, out, ptype, s, path, provided)
+                    elif not possible:
+                        # nothing in this subgraph implements the interface: no object here can lead to the field
+                        raise PlanningError(
+                            f"cannot plan {ptype}.{s.name} at {'.'.join(path) or 'the root'}: "
+                            f"{self.sg.graphs[g.graph].name} has no implementation of {ptype}"
+                        )
                     else:
                         for t in possible:
                             per_type.setdefault(t, []).append(s)

@@ -45,3 +45,30 @@ async def test_requires_in_an_interface_object(gw):
 async def test_non_resolvable_interface_object_reference(gw):
     await check(gw, "{ promoted { id title rating __typename } }", {
         "promoted": {"id": "m2", "title": "Heroes", "rating": 4, "__typename": "Song"}})
+
+
+@pytest.fixture(scope="module")
+def served_lonely():
+    with serve_scenario("sc_lonely_interface") as s:
+        yield s
+
+
+async def test_interface_object_fields_resolve_directly_without_type_conditions(served_lonely):
+    gateway = served_lonely.gateway()
+    try:
+        await check(gateway, "{ b { id field } }", {"b": {"id": "n1", "field": "foo"}})
+        await check(gateway, "{ a { id } }", {"a": None})
+    finally:
+        await gateway.aclose()
+
+
+async def test_interface_field_unreachable_from_a_subgraph_without_implementations_is_refused(served_lonely):
+    # `a` lives only in a subgraph where nothing implements Node: no object it returns can reach `field`
+    # (Apollo Router refuses to plan this; Apollo Gateway answers {"a": null} without a word)
+    gateway = served_lonely.gateway()
+    try:
+        result = await gateway.execute("{ a { field } }")
+        assert result.body["data"] is None
+        assert result.body["errors"][0]["extensions"]["code"] == "QUERY_PLANNING_FAILED"
+    finally:
+        await gateway.aclose()
