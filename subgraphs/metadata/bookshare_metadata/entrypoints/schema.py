@@ -276,5 +276,8 @@ class Mutation:
 
 
 # The gateway sends the same few operations over and over: parse and validate each only once.
-schema = strawberry.federation.Schema(query=Query, mutation=Mutation, types=[Book],
-                                      extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)])
+# Factories, so each request gets its own extension; the caches behind them are shared.
+schema = strawberry.federation.Schema(
+    query=Query, mutation=Mutation, types=[Book],
+    extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)],
+)
