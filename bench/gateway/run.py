@@ -406,7 +406,8 @@ def ratios(chosen: list[dict[str, Any]]) -> dict[str, float]:
     for other in ("apollo", "hive"):
         if ours and other in by_name and by_name[other]["rps"] > 0:
             found[f"ours/{other} rps"] = ours["rps"] / by_name[other]["rps"]
-            found[f"ours/{other} p95"] = ours["p95_ms"] / by_name[other]["p95_ms"] if by_name[other]["p95_ms"] else 0
+            if by_name[other]["p95_ms"]:
+                found[f"ours/{other} p95 latency"] = ours["p95_ms"] / by_name[other]["p95_ms"]
             if by_name[other]["rps_per_core"]:
                 found[f"ours/{other} req per CPU-second"] = ours["rps_per_core"] / by_name[other]["rps_per_core"]
     return found
