@@ -1,3 +1,4 @@
+import asyncio
 import json
 
 import httpx
@@ -129,3 +130,13 @@ async def test_health_is_public(metadata):
     response = await metadata.http.get("/health")
     assert response.status_code == 200
     assert isinstance(metadata.http, httpx.AsyncClient)
+
+
+async def test_two_users_adding_the_same_isbn_at_once_get_one_book_and_one_conflict(metadata):
+    results = await asyncio.gather(*(metadata.query(ADD, {"input": {**NEW, "title": f"Take {n}"}}, principal=who)
+                                     for n, who in enumerate((ALICE, BOB))))
+    added = [r for r in results if r.get("data") and r["data"]["addBook"]]
+    refused = [r for r in results if codes(r) == {"CONFLICT"}]
+    assert len(added) == 1 and len(refused) == 1
+    assert added[0]["data"]["addBook"]["title"] in refused[0]["errors"][0]["message"]
+    assert len([e for e in await events(metadata, "metadata_book_add") if e["isbn"] == "9791090636071"]) == 1
