@@ -124,15 +124,25 @@ def _walk(objs: list[Any], out: list[dict[str, Any]]) -> None:
 
 
 def collect(data: dict[str, Any], path: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The objects at `path` (lists walked through). Runs for every entity fetch, hence the plain loops."""
     objs: list[dict[str, Any]] = [data]
     for key in path:
         nxt: list[dict[str, Any]] = []
+        append = nxt.append
         for o in objs:
             v = o.get(key)
-            if isinstance(v, dict):
-                nxt.append(v)
-            elif isinstance(v, list):
-                _walk(v, nxt)
+            if v is None:
+                continue
+            t = type(v)
+            if t is dict:
+                append(v)
+            elif t is list:
+                for x in v:
+                    tx = type(x)
+                    if tx is dict:
+                        append(x)
+                    elif tx is list:
+                        _walk(x, nxt)
         objs = nxt
     return objs
 
