@@ -5,7 +5,7 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(shell command -v $(PYTHON))
 
-.PHONY: install test-tools run test lint bench-events compose clean
+.PHONY: install test-tools run test lint bench-events bench-gateway compose clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -39,6 +39,9 @@ compose: install
 
 bench-events: install
 	.venv/bin/python bench/events_throughput.py
+
+bench-gateway: install
+	.venv/bin/python bench/gateway/run.py $(BENCH_GATEWAY_ARGS)
 
 clean:
 	rm -rf .venv .tools .data
