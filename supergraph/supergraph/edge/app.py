@@ -439,17 +439,17 @@ class EdgeApp:
                 return _refused(TOO_LARGE_REWRITE, label)
         if filtered is not None and filtered.query is None:
             errors: list[dict[str, Any]] = []
-            data = complete(filtered, None, errors)
-            return 200, (), {"errors": errors, "data": data}, label
+            data = complete(filtered, None, errors, payload.get("variables"))
+            return 200, (), ({"errors": errors, "data": data} if errors else {"data": data}), label
         result = await state.gateway.execute(filtered.query if filtered is not None else query,
                                              payload.get("variables"), operation_name,
                                              headers=context.subgraph_headers, explain=context.explain)
         body = result.body
         if filtered is not None and result.status == 200 and "data" in body:
             errors = list(body.get("errors") or ())
-            data = complete(filtered, body["data"], errors)
-            body = {"errors": errors, "data": data, **({"extensions": body["extensions"]}
-                                                        if "extensions" in body else {})}
+            data = complete(filtered, body["data"], errors, payload.get("variables"))
+            body = {**({"errors": errors} if errors else {}), "data": data,
+                    **({"extensions": body["extensions"]} if "extensions" in body else {})}
         errors = body.get("errors")
         if errors:
             body["errors"] = mask_errors(errors, context.request_id, mask=self.settings.masking_errors)

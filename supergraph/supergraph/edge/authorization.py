@@ -37,6 +37,7 @@ from graphql.language import (
     NameNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    VariableNode,
 )
 
 from bookshare_common.credential import Principal
@@ -91,6 +92,7 @@ class Slot:
     children: list[Slot] = field(default_factory=list)
     order: list[str] = field(default_factory=list)  # the value's response keys in operation order
     probe: bool = False  # the value's objects carry PROBE
+    conditions: tuple[Any, ...] = ()  # @skip/@include on the refused field or its fragments, per request
 
 
 @dataclass(slots=True)
@@ -172,7 +174,7 @@ class _Rewrite:
         if root_type is None:
             return None
         root = Slot("", "", None)
-        kept = self._selection_set(operation.selection_set, root_type, None, None, root)
+        kept = self._selection_set(operation.selection_set, root_type, None, None, root, ())
         if not self.refused:
             return None
         if not kept:
@@ -191,7 +193,7 @@ class _Rewrite:
         return frozenset((type_name,))
 
     def _selection_set(self, selection_set: SelectionSetNode, parent: Any, types: frozenset[str] | None,
-                       forced: str | None, slot: Slot) -> list[Any]:
+                       forced: str | None, slot: Slot, conditions: tuple[Any, ...]) -> list[Any]:
         """Selections to keep; refused keys become Slots of `slot` (for objects whose type is in `types`)."""
         kept: list[Any] = []
         fields = getattr(parent, "fields", None) or {}
@@ -212,16 +214,18 @@ class _Rewrite:
                 verdict = forced or (need.verdict(self.principal) if need is not None else None)
                 if verdict is not None:
                     self.refused = True
-                    if not any(s.key == key and s.refused and s.types == types for s in slot.children):
+                    conditional = conditions + _conditions(selection)
+                    if not any(s.key == key and s.refused and s.types == types and s.conditions == conditional
+                               for s in slot.children):
                         slot.children.append(Slot(key, f"{parent.name}.{name}", types, verdict,
-                                                  *_nullability(definition.type)))
+                                                  *_nullability(definition.type), conditions=conditional))
                     continue
                 if selection.selection_set is None:
                     kept.append(selection)
                     continue
                 child = Slot(key, f"{parent.name}.{name}", types, None, *_nullability(definition.type))
                 named = get_named_type(definition.type)
-                inner = self._selection_set(selection.selection_set, named, None, None, child)
+                inner = self._selection_set(selection.selection_set, named, None, None, child, ())
                 if child.children:
                     slot.children.append(child)
                     narrowed = is_abstract_type(named) and any(c.types is not None for c in child.children)
@@ -252,12 +256,31 @@ class _Rewrite:
                 need = self.authz.types.get(condition)
                 if need is not None and inner_forced is None:
                     inner_forced = need.verdict(self.principal)
-            inner = self._selection_set(inner_set, target, inner_types, inner_forced, slot)
+            inner = self._selection_set(inner_set, target, inner_types, inner_forced, slot,
+                                        conditions + _conditions(selection))
             if inner:
                 kept.append(InlineFragmentNode(
                     type_condition=NamedTypeNode(name=NameNode(value=condition)) if condition else None,
                     directives=directives, selection_set=SelectionSetNode(selections=tuple(inner))))
         return kept
+
+
+def _conditions(node: Any) -> tuple[Any, ...]:
+    return tuple(d for d in node.directives or () if d.name.value in ("skip", "include"))
+
+
+def _included(conditions: tuple[Any, ...], variables: dict[str, Any]) -> bool:
+    """Whether @skip/@include let a refused field into this request's response (then it gets its error)."""
+    for directive in conditions:
+        argument = next((a for a in directive.arguments or () if a.name.value == "if"), None)
+        if argument is None:
+            continue
+        value = argument.value
+        flag = bool(variables.get(value.name.value)) if isinstance(value, VariableNode) else \
+            bool(getattr(value, "value", False))
+        if flag is (directive.name.value == "skip"):
+            return False
+    return True
 
 
 def _nullability(type_: Any) -> tuple[bool, tuple[bool, ...]]:
@@ -276,7 +299,7 @@ def _used_variables(operation: OperationDefinitionNode, kept: list[Any]) -> Any:
     """Variable definitions still used once refused fields are gone (GraphQL refuses unused ones)."""
     if not operation.variable_definitions:
         return operation.variable_definitions
-    from graphql.language import VariableNode, Visitor, visit
+    from graphql.language import Visitor, visit
 
     used: set[str] = set()
 
@@ -299,16 +322,17 @@ def _message(code: str, coordinate: str) -> str:
     return f"You are not allowed to see {coordinate}: your access token lacks the scopes it requires."
 
 
-def complete(filtered: Filtered, data: Any, errors: list[dict[str, Any]]) -> Any:
+def complete(filtered: Filtered, data: Any, errors: list[dict[str, Any]], variables: Any = None) -> Any:
     """Put the refused fields back as null (with their errors) into `data`; returns the new data."""
     if data is None:
         data = {} if filtered.query is None else None
+    variables = variables if isinstance(variables, dict) else {}
     if data is None:
         for slot in filtered.root.children:
-            if slot.refused:
+            if slot.refused and (not slot.conditions or _included(slot.conditions, variables)):
                 errors.append(_error(slot, [slot.key]))
         return None
-    result = _object(data, filtered.root, [], errors)
+    result = _object(data, filtered.root, [], errors, variables)
     return None if result is _INVALID else result
 
 
@@ -318,7 +342,8 @@ def _error(slot: Slot, path: list[Any]) -> dict[str, Any]:
             "extensions": {"code": slot.refused}}
 
 
-def _object(obj: dict[str, Any], slot: Slot, path: list[Any], errors: list[dict[str, Any]]) -> Any:
+def _object(obj: dict[str, Any], slot: Slot, path: list[Any], errors: list[dict[str, Any]],
+            variables: dict[str, Any]) -> Any:
     typename = obj.pop(PROBE, None) if slot.probe else None
     invalid = False
     inserted = False
@@ -326,6 +351,8 @@ def _object(obj: dict[str, Any], slot: Slot, path: list[Any], errors: list[dict[
         if child.types is not None and typename not in child.types:
             continue
         if child.refused is not None:
+            if child.conditions and not _included(child.conditions, variables):
+                continue
             errors.append(_error(child, [*path, child.key]))
             if child.key not in obj:
                 inserted = True
@@ -335,7 +362,7 @@ def _object(obj: dict[str, Any], slot: Slot, path: list[Any], errors: list[dict[
         value = obj.get(child.key)
         if value is None:
             continue
-        value = _value(value, child, [*path, child.key], 0, errors)
+        value = _value(value, child, [*path, child.key], 0, errors, variables)
         if value is _INVALID:
             obj[child.key] = None
             invalid = invalid or child.non_null
@@ -350,13 +377,14 @@ def _object(obj: dict[str, Any], slot: Slot, path: list[Any], errors: list[dict[
     return obj
 
 
-def _value(value: Any, slot: Slot, path: list[Any], level: int, errors: list[dict[str, Any]]) -> Any:
+def _value(value: Any, slot: Slot, path: list[Any], level: int, errors: list[dict[str, Any]],
+           variables: dict[str, Any]) -> Any:
     if isinstance(value, list) and level < len(slot.items_non_null):
         invalid = False  # every item is still visited: each one's error is reported, as GraphQL does
         for index, item in enumerate(value):
             if item is None:
                 continue
-            fixed = _value(item, slot, [*path, index], level + 1, errors)
+            fixed = _value(item, slot, [*path, index], level + 1, errors, variables)
             if fixed is _INVALID:
                 invalid = invalid or slot.items_non_null[level]
                 value[index] = None
@@ -364,5 +392,5 @@ def _value(value: Any, slot: Slot, path: list[Any], level: int, errors: list[dic
                 value[index] = fixed
         return _INVALID if invalid else value
     if isinstance(value, dict):
-        return _object(value, slot, path, errors)
+        return _object(value, slot, path, errors, variables)
     return value

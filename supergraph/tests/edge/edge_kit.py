@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -187,9 +187,17 @@ def federation() -> Iterator[Federation]:
                          new_keys(), recorder, base)
 
 
-def client(app: Any) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.1.2.3", 5555)),
-                             base_url="http://gateway.test")
+@asynccontextmanager
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client calling the app in process; the app's subgraph connections are closed afterwards."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.1.2.3", 5555)),
+                                 base_url="http://gateway.test") as http:
+        try:
+            yield http
+        finally:
+            state = getattr(app, "state", None)
+            if state is not None and hasattr(state, "gateway"):
+                await state.gateway.aclose()
 
 
 async def post(http: httpx.AsyncClient, query: str, token: str | None = None, **extra: Any) -> httpx.Response:

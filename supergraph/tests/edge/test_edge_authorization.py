@@ -95,6 +95,13 @@ async def test_fragments_variables_and_types_behind_scopes(fed: Federation) -> N
     # $withEmail is only used by the refused field: the rewritten operation must drop it to stay valid.
     assert anonymous["data"]["books"][0] == {"title": "Dune", "owner": {"email": None}}
     assert _errors(anonymous)[("books", 0, "owner", "email")] == "UNAUTHENTICATED"
+    async with client(fed.app()) as http:
+        skipped = (await post(http, query, variables={"withEmail": False})).json()
+        inline = (await post(http, "{ me @skip(if: true) { name } books { isbn } }")).json()
+    # a refused field that @include/@skip leaves out is not in the answer, and so has no error
+    assert skipped["data"]["books"][0] == {"title": "Dune", "owner": {}}
+    assert _errors(skipped) == {("stats",): "UNAUTHENTICATED"}
+    assert inline == {"data": {"books": [{"isbn": "1"}, {"isbn": "2"}]}}
 
 
 async def test_the_rewrite_is_cached_per_query_and_kind_of_user(fed: Federation) -> None:
