@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphql import GraphQLSchema, build_ast_schema
+from graphql import GraphQLDeferDirective, GraphQLSchema, GraphQLStreamDirective, build_ast_schema
 from graphql.language import (
     REMOVE,
     DirectiveDefinitionNode,
@@ -113,6 +113,17 @@ def api_document(supergraph_sdl: str) -> DocumentNode:
 
 def build_api_schema(supergraph_sdl: str) -> GraphQLSchema:
     return build_ast_schema(api_document(supergraph_sdl), assume_valid_sdl=True)
+
+
+def serving_schema(supergraph_sdl: str) -> GraphQLSchema:
+    """The API schema as the gateway validates against: also accepting @defer and @stream, which it answers in
+    one response (the incremental delivery proposal lets a server deliver deferred parts right away)."""
+    schema = build_api_schema(supergraph_sdl)
+    names = {d.name for d in schema.directives}
+    extra = tuple(d for d in (GraphQLDeferDirective, GraphQLStreamDirective) if d.name not in names)
+    if not extra:
+        return schema
+    return GraphQLSchema(**{**schema.to_kwargs(), "directives": (*schema.directives, *extra)})
 
 
 def print_api_schema(supergraph_sdl: str) -> str:

@@ -20,7 +20,7 @@ from graphql.language import (
     parse,
 )
 
-from .api_schema import build_api_schema
+from .api_schema import serving_schema
 from .executor import CompiledGroup, Execution, compile_group
 from .loading import load_supergraph
 from .model import Supergraph
@@ -105,7 +105,7 @@ class Gateway:
         freeze_heap: bool = True,
     ):
         self.supergraph: Supergraph = load_supergraph(supergraph_sdl)
-        self.api_schema: GraphQLSchema = build_api_schema(supergraph_sdl)
+        self.api_schema: GraphQLSchema = serving_schema(supergraph_sdl)
         self.planner = Planner(self.supergraph)
         self.shaper = Shaper(self.api_schema)
         overrides = url_overrides or {}

@@ -64,3 +64,9 @@ async def test_variables_reach_the_subgraph_that_needs_them(gw):
     (req,) = subgraphs["users"].requests
     assert req["variables"] == {"id": "u1"}
     assert subgraphs["plans"].requests[0]["variables"].keys() == {"representations"}
+
+
+async def test_defer_is_accepted_and_answered_in_one_response(gw):
+    gateway, _ = gw
+    await check(gateway, '{ users { id ... @defer(label: "later") { name plan } } }', {"users": [
+        {"id": "u1", "name": "Ada", "plan": "pro"}, {"id": "u2", "name": "Alan", "plan": "free"}]})
