@@ -201,9 +201,8 @@ class EdgeApp:
             except InvalidAccessToken:
                 await send({"type": "websocket.close", "code": 4401})
                 return
-        client = scope.get("client")
         request_id = _request_id(headers.get(self.settings.request_id_header))
-        extra = self._subgraph_headers(principal, headers, request_id, client[0] if client else "unknown")
+        extra = self._subgraph_headers(principal, headers, request_id, self._client_address(scope, headers))
         raw.extend((k.encode(), v.encode("latin-1")) for k, v in extra.items())
         await self.state.app({**scope, "headers": raw}, receive, send)
 
@@ -339,8 +338,7 @@ class EdgeApp:
         if s.csrf_prevention and not self._preflighted(headers):
             return self._refuse(CSRF, extra, unnamed)
         principal = ANONYMOUS
-        client = scope.get("client")
-        address = client[0] if client else "unknown"
+        address = self._client_address(scope, headers)
         if self.by_address is not None:
             wait = self.by_address.hit(address)
             if wait is not None:
@@ -379,6 +377,16 @@ class EdgeApp:
     def _refuse(self, refusal: Refusal, extra: list[tuple[bytes, bytes]], label: Any) -> tuple[int, bytes, Any]:
         extra.extend(refusal.headers)
         return refusal.status, refusal.body(), label
+
+    def _client_address(self, scope: dict[str, Any], headers: dict[str, str]) -> str:
+        hops = self.settings.trusted_proxy_hops
+        forwarded = headers.get("x-forwarded-for") if hops else None
+        if forwarded:
+            chain = [part.strip() for part in forwarded.split(",") if part.strip()]
+            if chain:
+                return chain[-hops] if len(chain) >= hops else chain[0]
+        client = scope.get("client")
+        return client[0] if client else "unknown"
 
     def _preflighted(self, headers: dict[str, str]) -> bool:
         """Apollo's CSRF rule: a request a browser would send without a CORS preflight is refused."""

@@ -49,6 +49,9 @@ class EdgeSettings(BaseSettings):
     rate_limit_window_seconds: float = 60.0
     rate_limit_per_address: int = 0
     rate_limit_per_user: int = 0
+    # Behind load balancers, the client's address is the one this many proxy hops back in X-Forwarded-For
+    # (0: the socket's peer; never trust the header when no proxy of ours sets it).
+    trusted_proxy_hops: int = 0
 
     # --- operating it
     log_format: Literal["json", "console"] | None = None

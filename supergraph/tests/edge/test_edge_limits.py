@@ -173,6 +173,20 @@ async def test_rate_limits_per_address_and_per_user(fed: Federation) -> None:
     assert (ada.status_code, ada_again.status_code, ben.status_code, anonymous.status_code) == (200, 429, 200, 200)
 
 
+async def test_behind_a_trusted_proxy_the_forwarded_address_is_limited(fed: Federation) -> None:
+    async def ask(http: object, forwarded: str) -> int:
+        return (await post(http, "{ books { isbn } }", headers={"x-forwarded-for": forwarded})).status_code
+
+    async with client(fed.app(rate_limit_per_address=1, trusted_proxy_hops=1)) as http:
+        # the load balancer appends the real peer; what the client wrote before it is not trusted
+        assert await ask(http, "1.1.1.1, 203.0.113.7") == 200
+        assert await ask(http, "2.2.2.2, 203.0.113.7") == 429
+        assert await ask(http, "203.0.113.8") == 200
+    async with client(fed.app(rate_limit_per_address=1)) as http:  # no trusted proxy: the socket's peer
+        assert await ask(http, "1.1.1.1") == 200
+        assert await ask(http, "2.2.2.2") == 429
+
+
 async def test_repeated_operations_are_checked_once(fed: Federation) -> None:
     app = fed.app()
     async with client(app) as http:
