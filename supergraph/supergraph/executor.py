@@ -400,5 +400,3 @@ def _subgraph_error(err: Any, service: str, path: tuple | None) -> dict[str, Any
     out["extensions"] = ext
     return out
 
-
-Compile = Callable[[FetchGroup], CompiledGroup]
