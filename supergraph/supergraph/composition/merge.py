@@ -677,8 +677,9 @@ class Merger:
                        type_name, dest.name, ", ".join(invalid_type))
         for arg_name in missing:
             arg_coordinate = f"{coordinate}({arg_name}:)"
+            # like Apollo, "not in" lists every subgraph without the argument, with the field or not
             having = [f'"{self.names[i]}"' for i, f in per.items() if f is not None and arg_name in f.args]
-            lacking = [f'"{self.names[i]}"' for i, f in per.items() if f is None or arg_name not in f.args]
+            lacking = [f'"{n}"' for n in self.names if f'"{n}"' not in having]
             self.error("EXTERNAL_ARGUMENT_MISSING",
                        f'Field "{coordinate}" is missing argument "{arg_coordinate}" in some subgraphs where it is '
                        f'marked @external: argument "{arg_coordinate}" is declared in '

@@ -137,10 +137,78 @@ def random_subgraphs(seed: int) -> list[SubgraphSource]:
     return subgraphs
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_composition_random_subgraphs_agree_with_apollo(seed, apollo_compose):
-    subgraphs = random_subgraphs(seed)
-    apollo = apollo_compose(subgraphs)
+LINK_WITH_INTERFACE_OBJECT = LINK.replace('"@inaccessible"', '"@inaccessible", "@tag", "@interfaceObject"')
+
+
+def random_entity_subgraphs(seed: int) -> list[SubgraphSource]:
+    """Compound and multiple keys, @provides, @interfaceObject with @requires, @tag, @deprecated, arguments and
+    nullability that differ per subgraph, Federation 2 `extend type`, mutations with input types."""
+    r = random.Random(seed)
+    names = [f"s{i}" for i in range(r.randint(2, 3))]
+    parts: dict[str, list[str]] = {n: [LINK_WITH_INTERFACE_OBJECT] for n in names}
+    roots: dict[str, list[str]] = {n: [] for n in names}
+    mutations: dict[str, list[str]] = {n: [] for n in names}
+
+    def description() -> str:
+        return f'"{r.choice(["Some thing", "Another", "Described here"])}"\n  ' if r.random() < 0.2 else ""
+
+    def tag() -> str:
+        return f' @tag(name: "{r.choice(["a", "b"])}")' if r.random() < 0.15 else ""
+
+    def deprecated() -> str:
+        return ' @deprecated(reason: "old")' if r.random() < 0.08 else ""
+
+    org_owner = r.choice(names)
+    for name in names:
+        org_name = "  name: String\n" if name == org_owner else ""
+        parts[name].append('type Org @key(fields: "id") {\n  id: ID!\n' + org_name + "}")
+    holders = r.sample(names, r.randint(1, len(names)))
+    fields = {f"g{i}": r.choice(["Int", "String", "Float"]) for i in range(r.randint(1, 4))}
+    for name in holders:
+        body = ["  id: ID!", "  org: Org! @shareable"]
+        for field, type_name in fields.items():
+            if r.random() < 0.6:
+                type_ref = type_name + ("!" if r.random() < 0.3 else "")
+                args = ""
+                if r.random() < 0.3:
+                    args = "(" + ", ".join(r.sample(["x: Int", 'y: String = "d"', "z: Boolean"], r.randint(1, 2))) + ")"
+                body.append(f"  {description()}{field}{args}: {type_ref} @shareable{tag()}{deprecated()}")
+        keys = r.choice(['@key(fields: "id")', '@key(fields: "id") @key(fields: "id org { id }")'])
+        extend = "extend " if r.random() < 0.2 else ""
+        parts[name].append(f"{extend}type Ent {keys}{tag()} {{\n" + "\n".join(body) + "\n}")
+        roots[name].append(f"  ent{name}: Ent")
+    outsiders = [n for n in names if n not in holders]
+    if outsiders and r.random() < 0.5:
+        provider = r.choice(outsiders)
+        field = r.choice(list(fields))
+        parts[provider].append(f'type Ent @key(fields: "id") {{\n  id: ID!\n  {field}: {fields[field]} @external\n}}')
+        roots[provider].append(f'  provided{provider}: Ent @provides(fields: "{field}")')
+    if r.random() < 0.6:
+        owner = r.choice(names)
+        parts[owner].append('interface Media @key(fields: "id") {\n  id: ID!\n  title: String\n}')
+        for media in [f"M{i}" for i in range(r.randint(1, 3))]:
+            parts[owner].append(f'type {media} implements Media @key(fields: "id") {{\n  id: ID!\n  title: String\n'
+                                f"  only{media}: Int\n}}")
+        roots[owner].append("  media: [Media]")
+        for name in names:
+            if name != owner and r.random() < 0.6:
+                choices = ["rating: Float", "tags: [String!]",
+                           'title: String @external\n  fancy: String @requires(fields: "title")']
+                extra = r.sample(choices, r.randint(1, 2))
+                parts[name].append('type Media @key(fields: "id") @interfaceObject {\n  id: ID!\n  '
+                                   + "\n  ".join(extra) + "\n}")
+                roots[name].append(f"  media{name}: [Media]")
+    for name in names:
+        if r.random() < 0.4:
+            mutations[name].append(f"  do{name}(input: In{name}): Int")
+            parts[name].append(f"input In{name} {{\n  a: Int\n  b: [String!]\n}}")
+        parts[name].append("type Query {\n" + "\n".join(roots[name] or [f"  ping{name}: Int"]) + "\n}")
+        if mutations[name]:
+            parts[name].append("type Mutation {\n" + "\n".join(mutations[name]) + "\n}")
+    return [SubgraphSource(n, f"http://{n}/graphql", "\n".join(parts[n])) for n in names]
+
+
+def _assert_agree(subgraphs: list[SubgraphSource], apollo: dict) -> None:
     ours = compose(subgraphs)
     if "errors" in apollo:
         assert ours.supergraph_sdl is None, f"Apollo refused: {apollo['errors']}"
@@ -150,7 +218,20 @@ def test_composition_random_subgraphs_agree_with_apollo(seed, apollo_compose):
         assert ours.supergraph_sdl == apollo["supergraphSdl"]
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_composition_random_entities_and_interfaces_agree_with_apollo(seed, apollo_compose):
+    subgraphs = random_entity_subgraphs(seed)
+    _assert_agree(subgraphs, apollo_compose(subgraphs))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_composition_random_subgraphs_agree_with_apollo(seed, apollo_compose):
+    subgraphs = random_subgraphs(seed)
+    _assert_agree(subgraphs, apollo_compose(subgraphs))
+
+
 def test_composition_random_generator_covers_both_outcomes(apollo_compose):
     """The random sets must exercise both successful and refused compositions, or they prove little."""
-    outcomes = {"errors" in apollo_compose(random_subgraphs(seed)) for seed in SEEDS}
-    assert outcomes == {True, False}
+    for generate in (random_subgraphs, random_entity_subgraphs):
+        outcomes = {"errors" in apollo_compose(generate(seed)) for seed in SEEDS}
+        assert outcomes == {True, False}, generate.__name__
