@@ -36,3 +36,15 @@ async def test_benchmark_plan_is_cached_and_reused(bench_gateway):
     assert len(gw._plans) == 1
     assert sum(len(s.requests) for s in subgraphs.values()) == 2 * fetches_first
     await gw.aclose()
+
+
+async def test_concurrent_requests_share_the_plan_and_stay_correct(bench_gateway):
+    import asyncio
+
+    gw, _ = bench_gateway
+    query = (BENCH / "query.graphql").read_text()
+    expected = json.loads((BENCH / "expected-response.json").read_text())
+    bodies = await asyncio.gather(*(ask(gw, query) for _ in range(20)))
+    assert all(b == expected for b in bodies)
+    assert len(gw._plans) == 1
+    await gw.aclose()
