@@ -54,13 +54,23 @@ async def test_the_playground_can_be_turned_off(fed: Federation) -> None:
         assert (await http.get("/graphql", headers={"accept": "text/html"})).status_code == 405
 
 
-def _chromium_or_skip() -> None:
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+def _chromium_or_skip(paths: tuple[Path, ...] = (CHROMIUM, CHROMEDRIVER)) -> None:
+    missing = [str(p) for p in paths if not p.exists()]
     if missing:
         reason = f"{', '.join(missing)} missing: run `make test-tools` (apt-get install chromium chromium-driver)"
         if os.environ.get("CI") == "true":
             pytest.fail(reason)
         pytest.skip(reason)
+
+
+def test_without_chromium_the_browser_test_fails_under_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    gone = (Path("/nonexistent/chromium"),)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="make test-tools"):
+        _chromium_or_skip(gone)
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        _chromium_or_skip(gone)
 
 
 def test_graphiql_runs_a_query_across_two_subgraphs_in_chromium(fed: Federation) -> None:
