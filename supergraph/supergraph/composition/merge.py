@@ -321,10 +321,11 @@ class Merger:
             return None
         roots = {op: name for op, name in (("query", "Query"), ("mutation", "Mutation"),
                                             ("subscription", "Subscription")) if name in self.types}
+        # the supergraph uses the name the subgraphs applying a directive gave it (they must agree)
         directive_names: dict[str, str] = {}
         for subgraph in self.subgraphs:
             for canonical, local in subgraph.directive_names.items():
-                if canonical not in directive_names and "__" not in local and self.is_applied(canonical):
+                if canonical not in directive_names and _uses(subgraph, canonical) and self.is_applied(canonical):
                     directive_names[canonical] = local
         for canonical in _CARRIED_ORDER:
             if canonical not in directive_names and self.is_applied(canonical):
@@ -577,8 +578,12 @@ class Merger:
                                        name))
                 continue
             conflicting = "requires" if from_field.requires else "provides" if from_field.provides else None
-            if conflicting is None and from_field.external:
-                conflicting = None
+            if conflicting is None and f.external:
+                self.error("OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
+                           f'@override cannot be used on field "{coordinate}" on subgraph "{subgraph}" since '
+                           f'"{coordinate}" on "{subgraph}" is marked with directive "@external"',
+                           merged.name, name, subgraph)
+                continue
             if conflicting:
                 self.error("OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
                            f'@override cannot be used on field "{coordinate}" on subgraph "{subgraph}" since '

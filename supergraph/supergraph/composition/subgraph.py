@@ -143,6 +143,8 @@ class _Reader:
             self.error("INVALID_GRAPHQL", f"Invalid SDL: {exc.message}")
             raise SubgraphErrors(self.errors) from exc
         definitions = list(document.definitions)
+        self.external_types: set[str] = set()
+        self.original_names: set[str] = set()
         self.read_roots(definitions)
         for node in definitions:
             if isinstance(node, TypeDefinitionNode | TypeExtensionNode):
@@ -155,6 +157,10 @@ class _Reader:
         # Every subgraph has a Query root (its `_service` field lives there)
         if "Query" not in types:
             types["Query"] = TypeDef(kind=OBJECT, name="Query", has_definition=True)
+        for type_name in self.external_types:
+            for field in types[type_name].fields.values():
+                field.external = True
+        self.check_root_names()
         self.check_references()
         self.check_directives(definitions)
         if self.errors:
@@ -162,6 +168,7 @@ class _Reader:
         return self.subgraph
 
     def read_type(self, node: TypeDefinitionNode | TypeExtensionNode) -> None:
+        self.original_names.add(node.name.value)
         name = self.rename(node.name.value)
         if self.skip_type(name):
             return
@@ -183,7 +190,6 @@ class _Reader:
         if description is not None:
             typedef.description = description.value
         block_shareable = False
-        block_external = False
         for directive in node.directives or ():
             canonical = self.canonical(directive)
             args = {a.name.value: a.value for a in directive.arguments or ()}
@@ -203,7 +209,8 @@ class _Reader:
             elif canonical == "shareable":
                 block_shareable = True
             elif canonical == "external":
-                block_external = True
+                if self.link.fed2:  # applies to every field of the type, extensions included
+                    self.external_types.add(name)
             elif canonical == "extends":
                 typedef.extends = True
             elif canonical == "interfaceObject":
@@ -220,8 +227,12 @@ class _Reader:
                 field.in_extension = is_extension
                 if block_shareable:
                     field.shareable = True
-                if block_external and self.link.fed2:
-                    field.external = True
+                if typedef.kind == INTERFACE and any(
+                    self.canonical(d) == "shareable" for d in field_node.directives or ()
+                ):
+                    self.error("INVALID_SHAREABLE_USAGE",
+                               f'Invalid use of @shareable on field "{name}.{field.name}": only object type fields '
+                               "can be marked with @shareable", name, field.name)
                 if field.name in typedef.fields:
                     self.error("INVALID_GRAPHQL", f'Field "{name}.{field.name}" can only be defined once.', name)
                 typedef.fields[field.name] = field
@@ -288,6 +299,19 @@ class _Reader:
                 field.override = source.value if isinstance(source, StringValueNode) else None
                 field.override_label = label.value if isinstance(label, StringValueNode) else None
         return field
+
+    def check_root_names(self) -> None:
+        """A root type with another name while a type has the default root name is ambiguous (Apollo refuses)."""
+        for operation, default in ROOT_NAMES.items():
+            local = next((n for n, canonical in self.renames.items() if canonical == default and n != default), None)
+            if local is not None and default in self.original_names:
+                self.error(
+                    f"ROOT_{operation.upper()}_USED",
+                    f'The schema has a type named "{default}" but it is not set as the {operation} root type '
+                    f'("{local}" is instead): this is not supported by federation. If a root type does not use '
+                    "its default name, there should be no other type with that default name.",
+                    default,
+                )
 
     def check_directives(self, definitions: list) -> None:
         """A directive the subgraph neither defines nor imports is a mistake (often a missing import)."""
