@@ -116,11 +116,17 @@ class ResponseShaper:
                 self._keep.append(sub)
             if inner[0] == "leaf" and inner[1] is None:
                 result.append((key, _LEAF, nn, (runtime, name)))
-            elif desc[0] == "obj" and not desc[2] and sub is not None:
-                # nullable field of a concrete object type: the child node is known without looking at data
-                result.append((key, _OBJ, False, [sub, desc[1], None]))
-            elif desc[0] == "list" and desc[1][0] == "obj" and not desc[1][2] and sub is not None:
-                result.append((key, _OBJ_LIST, False, [sub, desc[1][1], None]))
+            elif inner[0] == "obj" and not inner[2] and sub is not None:
+                # a concrete object type: the child node is known without looking at the data
+                result.append((key, _OBJ, nn, [sub, inner[1], None, runtime, name]))
+            elif inner[0] == "list" and sub is not None:
+                item = inner[1]
+                item_nn = item[0] == "nn"
+                item = item[1] if item_nn else item
+                if item[0] == "obj" and not item[2]:
+                    result.append((key, _OBJ_LIST, nn, [sub, item[1], None, runtime, name, item_nn]))
+                else:
+                    result.append((key, _OTHER, False, (desc, sub, runtime, name)))
             elif inner[0] == "leaf":
                 result.append((key, _ENUM, nn, (inner[1], runtime, name)))
             else:
@@ -153,7 +159,12 @@ class ResponseShaper:
                             child = extra[2] = self.node(extra[0], extra[1])
                         v = self._object(v, child, (path, key), errors)
                         if v is _INVALID:
+                            if nn:
+                                return _INVALID  # the error was recorded where the null started
                             v = None
+                if v is None and nn:
+                    self._null_error(errors, (path, key), extra[3], extra[4])
+                    return _INVALID
                 out[key] = v
             elif kind == _OBJ_LIST:
                 v = get(key)
@@ -164,15 +175,28 @@ class ResponseShaper:
                         child = extra[2]
                         if child is None:
                             child = extra[2] = self.node(extra[0], extra[1])
+                        item_nn = extra[5]
                         here = (path, key)
                         items = []
                         for i, item in enumerate(v):
                             if item is None or type(item) is not dict:
+                                if item_nn:
+                                    self._null_error(errors, (here, i), extra[3], extra[4])
+                                    items = None
+                                    break
                                 items.append(None)
                                 continue
                             r = self._object(item, child, (here, i), errors)
-                            items.append(None if r is _INVALID else r)
+                            if r is _INVALID:
+                                if item_nn:
+                                    items = None
+                                    break
+                                r = None
+                            items.append(r)
                         v = items
+                if v is None and nn:
+                    self._null_error(errors, (path, key), extra[3], extra[4])
+                    return _INVALID
                 out[key] = v
             elif kind == _OTHER:
                 desc, sub, parent, name = extra
