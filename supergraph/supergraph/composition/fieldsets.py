@@ -25,7 +25,9 @@ class ResolvedFieldSet:
 
 
 def parse_field_set(fields: str) -> SelectionSetNode:
-    document = parse("{" + fields + "}", no_location=True)
+    # Apollo also accepts a field set already wrapped in braces
+    text = fields if fields.strip().startswith("{") else "{" + fields + "}"
+    document = parse(text, no_location=True)
     operation = document.definitions[0]
     assert isinstance(operation, OperationDefinitionNode)
     return operation.selection_set

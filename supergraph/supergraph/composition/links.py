@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from graphql import print_ast
 from graphql.language import (
     DocumentNode,
     ListValueNode,
@@ -73,7 +74,11 @@ def resolve_links(document: DocumentNode, subgraph: str) -> FederationLink:
             if directive.name.value != "link":
                 continue
             args = {a.name.value: a.value for a in directive.arguments or ()}
-            url = _string(args.get("url")) or ""
+            url = _string(args.get("url"))
+            if url is None:
+                return FederationLink(fed2=False, version=None, errors=[CompositionError(
+                    "INVALID_LINK_DIRECTIVE_USAGE", f"[{subgraph}] Invalid @link: url must be a string",
+                    subgraph=subgraph)])
             match = FEDERATION_URL.match(url)
             if not match:
                 continue
@@ -83,6 +88,8 @@ def resolve_links(document: DocumentNode, subgraph: str) -> FederationLink:
             available = {n for n, since in FEDERATION_DIRECTIVES.items() if since <= version}
             imported: dict[str, str] = {}
             imports = args.get("import")
+            if imports is not None and not isinstance(imports, ListValueNode):
+                imports = ListValueNode(values=(imports,))  # a single value coerces to a list
             for item in imports.values if isinstance(imports, ListValueNode) else ():
                 if isinstance(item, StringValueNode):
                     name, alias = item.value, item.value
@@ -90,9 +97,19 @@ def resolve_links(document: DocumentNode, subgraph: str) -> FederationLink:
                     fields = {f.name.value: _string(f.value) for f in item.fields}
                     name = fields.get("name") or ""
                     alias = fields.get("as") or name
+                    if not name:
+                        link.errors.append(CompositionError(
+                            "INVALID_LINK_DIRECTIVE_USAGE",
+                            f"[{subgraph}] Invalid sub-value {print_ast(item)} for @link(import:) argument: missing "
+                            'mandatory "name" field.', subgraph=subgraph))
+                        continue
                 else:
                     continue
                 if not name.startswith("@"):
+                    if name not in ("FieldSet", "Scope", "Policy", "ContextFieldValue"):
+                        link.errors.append(CompositionError(
+                            "INVALID_LINK_DIRECTIVE_USAGE", f'[{subgraph}] Cannot import unknown element "{name}".',
+                            subgraph=subgraph))
                     continue  # imported types (FieldSet, ...) need no resolving
                 canonical = name[1:]
                 if canonical not in available:

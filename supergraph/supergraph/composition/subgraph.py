@@ -56,6 +56,14 @@ FEDERATION_TYPES = {"_Any", "_Entity", "_Service", "_FieldSet", "_Entities"}
 FEDERATION_ROOT_FIELDS = {"_service", "_entities"}
 # Directives composition carries into the supergraph.
 CARRIED_DIRECTIVES = ("tag", "inaccessible", "authenticated", "requiresScopes", "policy")
+# (argument, required) of the federation directives whose arguments are strings
+_STRING_ARGUMENTS = {
+    "key": (("fields", True),),
+    "requires": (("fields", True),),
+    "provides": (("fields", True),),
+    "override": (("from", True), ("label", False)),
+    "tag": (("name", True),),
+}
 BUILT_IN_DIRECTIVES = {"deprecated", "specifiedBy", "oneOf", "include", "skip"}
 BUILT_IN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
 
@@ -145,6 +153,7 @@ class _Reader:
         definitions = list(document.definitions)
         self.external_types: set[str] = set()
         self.original_names: set[str] = set()
+        self.defined: set[str] = set()
         self.read_roots(definitions)
         for node in definitions:
             if isinstance(node, TypeDefinitionNode | TypeExtensionNode):
@@ -176,6 +185,11 @@ class _Reader:
         if kind is None:
             return
         is_extension = isinstance(node, TypeExtensionNode)
+        if not is_extension:
+            if name in self.defined:
+                self.error("INVALID_GRAPHQL", f'There can be only one type named "{name}".', name)
+                return
+            self.defined.add(name)
         typedef = self.subgraph.types.get(name)
         if typedef is None:
             typedef = self.subgraph.types[name] = TypeDef(kind=kind, name=name)
@@ -324,6 +338,22 @@ class _Reader:
                 if name not in known:
                     where = f'"{type_name}.{field}"' if field else f'"{type_name}"'
                     self.error("INVALID_GRAPHQL", f'Unknown directive "@{name}" on {where}.', type_name, field)
+                    continue
+                canonical = self.canonical(directive)
+                args = {a.name.value: a.value for a in directive.arguments or ()}
+                for arg_name, required in _STRING_ARGUMENTS.get(canonical or "", ()):
+                    value = args.get(arg_name)
+                    if value is None and required:
+                        self.error("INVALID_GRAPHQL",
+                                   f'Directive "@{name}" argument "{arg_name}" of type "String!" is required, but it '
+                                   "was not provided.", type_name, field)
+                    elif value is not None and not isinstance(value, StringValueNode) and not (
+                        canonical in ("key", "requires", "provides") and field_set_argument(value) is not None
+                    ):
+                        self.error("INVALID_GRAPHQL",
+                                   f'Invalid value for "@{name}({arg_name}:)" of type "String!" in application of '
+                                   f'"@{name}" to "{type_name + "." + field if field else type_name}".',
+                                   type_name, field)
 
         for node in definitions:
             if not isinstance(node, TypeDefinitionNode | TypeExtensionNode):
