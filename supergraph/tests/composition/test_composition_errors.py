@@ -201,3 +201,36 @@ def test_composition_override_from_unknown_subgraph_is_pointed_out():
 
 def test_composition_empty_input_is_refused():
     assert [e.code for e in compose([]).errors] == ["NO_SUBGRAPHS"]
+
+
+MALFORMED = [
+    ("key fields not a string", 'type Query { t: T } type T @key(fields: 123) { id: ID! }'),
+    ("key without fields", 'type Query { t: T } type T @key { id: ID! }'),
+    ("override from not a string",
+     'type Query { t: T } type T @key(fields: "id") { id: ID! v: Int @override(from: 1) }'),
+    ("tag without a name", "type Query { x: Int @tag }"),
+    ("requires with an empty field set",
+     'type Query { t: T } type T @key(fields: "id") { id: ID! w: Int @external v: Int @requires(fields: "") }'),
+    ("provides with a syntax error",
+     'type Query { t: T @provides(fields: "a {") } type T @key(fields: "id") { id: ID! }'),
+    ("union of a scalar", "type Query { u: U } union U = String"),
+    ("implementing a scalar", "type Query { t: T } type T implements Int { x: Int }"),
+    ("a type defined twice", "type Query { x: Int } type Query { y: Int }"),
+    ("an enum extended as an object", "type Query { t: T } enum T { A } extend type T { x: Int }"),
+]
+
+
+@pytest.mark.parametrize("sdl", [m[1] for m in MALFORMED], ids=[m[0] for m in MALFORMED])
+def test_composition_malformed_subgraph_is_refused_not_crashed(sdl, apollo_compose):
+    subgraphs = _sources({"a": FED2 + sdl})
+    result = compose(subgraphs)
+    assert result.supergraph_sdl is None
+    assert result.errors and all(e.subgraph == "a" for e in result.errors), result.errors
+    assert "errors" in apollo_compose(subgraphs)
+
+
+def test_composition_link_with_unknown_import_is_refused():
+    sdl = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@nope"])\n'
+    result = compose(_sources({"a": sdl + "type Query { x: Int }"}))
+    assert [(e.code, e.subgraph) for e in result.errors] == [("INVALID_LINK_DIRECTIVE_USAGE", "a")]
+    assert '"@nope"' in result.errors[0].message
