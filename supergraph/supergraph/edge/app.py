@@ -36,7 +36,7 @@ from ..identity import InvalidAccessToken
 from ..server import GatewayApp
 from .authorization import Authorization, RewriteTooLarge, complete
 from .errors import Refusal
-from .limits import DocumentFacts, analyse
+from .limits import CostDirectives, DocumentFacts, analyse
 from .masking import mask_errors
 from .metrics import EdgeMetrics, MeteredClient
 from .persisted import AutomaticPersistedQueries, TrustedDocuments, resolve
@@ -80,6 +80,7 @@ class ServingState:
     app: GatewayApp
     authorization: Authorization
     digest: str
+    costs: CostDirectives
     documents: OrderedDict[str, DocumentFacts] = field(default_factory=OrderedDict)
     in_flight: int = 0
 
@@ -131,7 +132,7 @@ class EdgeApp:
         _count_plan_cache(gateway, self.metrics)
         return ServingState(gateway, GatewayApp(sdl, gateway=gateway),
                             Authorization(gateway.supergraph, gateway.api_schema, self.settings.document_cache_size),
-                            hashlib.sha256(sdl.encode()).hexdigest())
+                            hashlib.sha256(sdl.encode()).hexdigest(), CostDirectives.from_supergraph(sdl))
 
     def _stamp(self) -> tuple[int, int] | None:
         if self.supergraph_path is None:
@@ -419,7 +420,7 @@ class EdgeApp:
         facts = state.documents.get(query)
         if facts is None:
             self.metrics.document_checks.miss += 1
-            facts = analyse(query, state.gateway.api_schema, self.settings)
+            facts = analyse(query, state.gateway.api_schema, self.settings, state.costs)
             state.documents[query] = facts
             if len(state.documents) > self.settings.document_cache_size:
                 state.documents.popitem(last=False)

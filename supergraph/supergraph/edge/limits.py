@@ -2,14 +2,19 @@
 
 Computed once per query text (the result is cached by the caller) and linear in the document: each fragment's
 figures are worked out once and reused wherever it is spread, so a "fragment bomb" costs nothing to measure.
-The cost follows Apollo's demand-control estimate: an object field costs 1 plus its selection, scalars cost
-0, a list multiplies by its size (the literal `first`/`last`/`limit` argument, otherwise an assumed size),
-and a mutation root field costs 10.
+The cost follows Apollo's demand-control estimate (the IBM cost spec): an object field costs 1 plus its
+selection, scalars cost 0, a list multiplies by its size, a mutation root field costs 10. A supergraph's
+`@cost(weight:)` (on fields, or on the object types they return) and `@listSize(assumedSize:,
+slicingArguments:, sizedFields:)` take precedence; without them a list's size is its literal
+`first`/`last`/`limit` argument (which also sizes the lists right under it, as in connections) or an
+assumed size. A slicing argument given as a variable counts as the assumed size (the estimate is made
+once per query text).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from graphql import (
     GraphQLError,
@@ -25,7 +30,11 @@ from graphql.language import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     InlineFragmentNode,
+    InterfaceTypeDefinitionNode,
+    InterfaceTypeExtensionNode,
     IntValueNode,
+    ObjectTypeDefinitionNode,
+    ObjectTypeExtensionNode,
     OperationDefinitionNode,
     SelectionSetNode,
     parse,
@@ -35,7 +44,61 @@ from .errors import Refusal
 from .settings import EdgeSettings
 
 SLICING_ARGUMENTS = ("first", "last", "limit", "pageSize", "take")
+_TYPES_WITH_FIELDS = (ObjectTypeDefinitionNode, ObjectTypeExtensionNode, InterfaceTypeDefinitionNode,
+                      InterfaceTypeExtensionNode)
 MUTATION_FIELD_COST = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ListSize:
+    assumed: int | None
+    slicing: tuple[str, ...]
+    sized_fields: tuple[str, ...]
+
+
+@dataclass
+class CostDirectives:
+    """The supergraph's @cost and @listSize (Apollo's cost spec, linked as https://specs.apollo.dev/cost)."""
+
+    field_weights: dict[tuple[str, str], int] = field(default_factory=dict)
+    type_weights: dict[str, int] = field(default_factory=dict)
+    list_sizes: dict[tuple[str, str], ListSize] = field(default_factory=dict)
+
+    @classmethod
+    def from_supergraph(cls, sdl: str) -> CostDirectives:
+        from graphql.utilities import value_from_ast_untyped
+
+        from ..loading import read_links
+
+        document = parse(sdl, no_location=True)
+        found = cls()
+        feature = next((link for link in read_links(document) if link.name == "cost"), None)
+        if feature is None:
+            return found
+        cost_name = feature.directive(None)
+        list_size_name = feature.imports.get("listSize") or f"{feature.prefix}__listSize"
+
+        def args(directive: Any) -> dict[str, Any]:
+            return {a.name.value: value_from_ast_untyped(a.value) for a in directive.arguments or ()}
+
+        for definition in document.definitions:
+            if not isinstance(definition, _TYPES_WITH_FIELDS):
+                continue
+            type_name = definition.name.value
+            for directive in definition.directives or ():
+                if directive.name.value == cost_name:
+                    found.type_weights[type_name] = int(args(directive).get("weight", 1))
+            for field_def in definition.fields or ():
+                coordinate = (type_name, field_def.name.value)
+                for directive in field_def.directives or ():
+                    if directive.name.value == cost_name:
+                        found.field_weights[coordinate] = int(args(directive).get("weight", 0))
+                    elif directive.name.value == list_size_name:
+                        a = args(directive)
+                        found.list_sizes[coordinate] = ListSize(
+                            int(a["assumedSize"]) if a.get("assumedSize") is not None else None,
+                            tuple(a.get("slicingArguments") or ()), tuple(a.get("sizedFields") or ()))
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,26 +145,32 @@ def _list_levels(type_: object) -> int:
             return levels
 
 
-def _slice_size(node: FieldNode) -> int | None:
-    for argument in node.arguments or ():
-        if argument.name.value in SLICING_ARGUMENTS and isinstance(argument.value, IntValueNode):
-            return max(0, int(argument.value.value))
-    return None
+def _slice_size(node: FieldNode, names: tuple[str, ...] = SLICING_ARGUMENTS) -> int | None:
+    """The largest literal slicing argument (first, last, …) given to a field, if any."""
+    sizes = [max(0, int(a.value.value)) for a in node.arguments or ()
+             if a.name.value in names and isinstance(a.value, IntValueNode)]
+    return max(sizes) if sizes else None
 
 
 class _Measure:
-    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode], list_size: int):
+    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode], list_size: int,
+                 costs: CostDirectives | None = None):
         self.schema = schema
+        self.costs = costs or CostDirectives()
         self.fragments = fragments
         self.list_size = list_size
         self.memo: dict[str, Figures] = {}
         self.active: set[str] = set()
 
-    def selection_set(self, selection_set: SelectionSetNode | None, parent: object, sized: int | None) -> Figures:
+    def selection_set(self, selection_set: SelectionSetNode | None, parent: object,
+                      sized: tuple[int, tuple[str, ...] | None] | None) -> Figures:
+        """`sized`: a size the parent field gives to its list fields (all of them, or those named)."""
         if selection_set is None:
             return Figures()
         depth = aliases = cost = 0
         fields = getattr(parent, "fields", None) or {}
+        parent_name = getattr(parent, "name", "")
+        costs = self.costs
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 if selection.alias is not None:
@@ -114,13 +183,27 @@ class _Measure:
                     aliases += inner.aliases
                     continue
                 named = get_named_type(definition.type)
-                size = _slice_size(selection)
-                inner = self.selection_set(selection.selection_set, named, size)
+                declared = costs.list_sizes.get((parent_name, name))
+                if declared is not None:
+                    size = _slice_size(selection, declared.slicing) if declared.slicing else None
+                    if size is None:
+                        size = declared.assumed
+                    child_sized = (size if size is not None else self.list_size, declared.sized_fields) \
+                        if declared.sized_fields else None
+                else:
+                    size = _slice_size(selection)
+                    child_sized = (size, None) if size is not None else None
+                inner = self.selection_set(selection.selection_set, named, child_sized)
                 depth = max(depth, 1 + inner.depth)
                 aliases += inner.aliases
-                if is_composite_type(named):
-                    field_cost = 1 + inner.cost
-                    per_list = sized if sized is not None else (size if size is not None else self.list_size)
+                weight = costs.field_weights.get((parent_name, name))
+                if weight is None:
+                    weight = costs.type_weights.get(named.name, 1 if is_composite_type(named) else 0)
+                field_cost = weight + inner.cost
+                if field_cost:
+                    per_list = size if size is not None else self.list_size
+                    if sized is not None and (sized[1] is None or name in sized[1]):
+                        per_list = sized[0]
                     for _ in range(_list_levels(definition.type)):
                         field_cost *= per_list
                     cost += field_cost
@@ -169,7 +252,8 @@ def _root_fields(selection_set: SelectionSetNode, fragments: dict[str, FragmentD
     return count, introspection
 
 
-def analyse(query: str, schema: GraphQLSchema, settings: EdgeSettings) -> DocumentFacts:
+def analyse(query: str, schema: GraphQLSchema, settings: EdgeSettings,
+            costs: CostDirectives | None = None) -> DocumentFacts:
     """Measure a query text and decide, once, whether each of its operations is within the limits."""
     try:
         document = parse(query, no_location=False, max_tokens=settings.max_tokens)
@@ -180,7 +264,7 @@ def analyse(query: str, schema: GraphQLSchema, settings: EdgeSettings) -> Docume
                 {"limit": settings.max_tokens}))
         return DocumentFacts(None, {})  # a syntax error: the gateway reports it with its location
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    measure = _Measure(schema, fragments, settings.assumed_list_size)
+    measure = _Measure(schema, fragments, settings.assumed_list_size, costs)
     operations: dict[str | None, OperationFacts] = {}
     for definition in document.definitions:
         if not isinstance(definition, OperationDefinitionNode):
