@@ -97,3 +97,15 @@ async def test_json_lines_import_with_bad_lines_run_twice(database_url, tmp_path
         assert [(s.line, s.reason.split(":")[0]) for s in report.skipped] == [
             (2, "not valid JSON"), (3, "not a JSON object"), (4, "no ISBN")]
     assert "2 added" in printed.getvalue() and "line 2: skipped: not valid JSON" in printed.getvalue()
+
+
+def test_the_importer_runs_from_the_command_line(tmp_path, monkeypatch, capsys):
+    from bookshare_metadata.entrypoints.cli import main
+
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"isbn": "9780306406157", "title": "Signal Theory", "authors": ["Ada Signal"]}) + "\n")
+    monkeypatch.setenv("BOOKSHARE_METADATA_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    assert main([str(path), "--no-progress"]) == 0
+    assert main([str(path), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert "1 added" in err and "1 unchanged" in err

@@ -28,13 +28,14 @@ async def import_catalogue(path: str | Path, *, database_url: str | None = None,
     console = console or Console(stderr=True)
     try:
         await db.migrate(MIGRATIONS)
-        if not progress:
-            return await import_file(db, path)
-        columns = (TextColumn("importing {task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeRemainingColumn())
-        with Progress(*columns, console=console, transient=False) as bar:
-            task = bar.add_task(path.name, total=count_rows(path))
-            report = await import_file(db, path, advance=lambda n: bar.advance(task, n))
+        if progress:
+            columns = (TextColumn("importing {task.description}"), BarColumn(), MofNCompleteColumn(),
+                       TimeRemainingColumn())
+            with Progress(*columns, console=console, transient=False) as bar:
+                task = bar.add_task(path.name, total=count_rows(path))
+                report = await import_file(db, path, advance=lambda n: bar.advance(task, n))
+        else:
+            report = await import_file(db, path)
     finally:
         await db.dispose()
     console.print(report.summary())
@@ -43,3 +44,21 @@ async def import_catalogue(path: str | Path, *, database_url: str | None = None,
     if len(report.skipped) > 50:
         console.print(f"  ... and {len(report.skipped) - 50} more skipped rows")
     return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bookshare_metadata.entrypoints.cli FILE...`: the importer without the `bookshare` CLI."""
+    import argparse
+    import asyncio
+
+    parser = argparse.ArgumentParser(description="Import CSV / TSV / JSON Lines catalogue files into metadata.")
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+    for path in args.files:
+        asyncio.run(import_catalogue(path, progress=not args.no_progress))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
