@@ -19,6 +19,7 @@ from graphql.language import (
     SelectionSetNode,
     parse,
 )
+from graphql.utilities import value_from_ast_untyped
 
 from .api_schema import serving_schema
 from .executor import CompiledGroup, Execution, compile_group
@@ -29,6 +30,7 @@ from .plan import QueryPlan
 from .planner import Planner, PlanningError
 from .response import ResponseShaper, Shaper
 from .transport import AiohttpSubgraphClient, SubgraphClient
+from .variables import Check, compile_checks, problems
 
 log = logging.getLogger("supergraph.gateway")
 
@@ -55,7 +57,19 @@ class ParsedDocument:
     document: DocumentNode | None
     errors: list[dict[str, Any]]
     condition_vars: tuple[str, ...] = ()
-    operations: dict[str | None, OperationDefinitionNode] = field(default_factory=dict)
+    # per operation: variable checks that need no graphql-core (None: they do) and declared defaults
+    variable_meta: dict[int, tuple[list[Check] | None, dict[str, Any]]] = field(default_factory=dict)
+
+    def meta(self, op: OperationDefinitionNode) -> tuple[list[Check] | None, dict[str, Any]]:
+        found = self.variable_meta.get(id(op))
+        if found is None:
+            definitions = op.variable_definitions or ()
+            defaults = {
+                d.variable.name.value: value_from_ast_untyped(d.default_value)
+                for d in definitions if d.default_value is not None
+            }
+            found = self.variable_meta[id(op)] = (compile_checks(definitions), defaults)
+        return found
 
 
 @dataclass
@@ -67,6 +81,7 @@ class CachedPlan:
     operation_node: OperationDefinitionNode
     document: DocumentNode
     introspection_keys: tuple[str, ...] = ()  # root fields answered from the API schema (__schema, __type)
+    variable_checks: list[Check] | None = None  # None: variables are checked by graphql-core
 
 
 @dataclass
@@ -87,6 +102,10 @@ def _introspection_only(doc: DocumentNode, op: OperationDefinitionNode) -> Docum
     )
     fragments = tuple(d for d in doc.definitions if isinstance(d, FragmentDefinitionNode))
     return DocumentNode(definitions=(only, *fragments))
+
+
+def _bad_variables(found: list[str]) -> GatewayResult:
+    return GatewayResult({"errors": [_gql_error(m, "BAD_USER_INPUT") for m in found]}, 400)
 
 
 def _gql_error(message: str, code: str, **extra: Any) -> dict[str, Any]:
@@ -178,7 +197,13 @@ class Gateway:
         except OperationError as exc:
             return None, GatewayResult({"errors": [_gql_error(str(exc), "GRAPHQL_VALIDATION_FAILED")]}, 400)
         conditions: dict[str, Any] = {}
-        if parsed.condition_vars:
+        checks, defaults = parsed.meta(op)
+        if parsed.condition_vars and checks is not None:
+            found = problems(checks, variables)
+            if found:
+                return None, _bad_variables(found)
+            conditions = {v: variables[v] if v in variables else defaults.get(v) for v in parsed.condition_vars}
+        elif parsed.condition_vars:
             coerced = get_variable_values(self.api_schema, op.variable_definitions or [], variables)
             if isinstance(coerced, list):
                 return None, GatewayResult(
@@ -215,7 +240,8 @@ class Gateway:
         document = parsed.document
         if introspection:
             document = _introspection_only(parsed.document, op)
-        cached = CachedPlan(plan, compiled, ResponseShaper(self.shaper), root_type, op, document, introspection)
+        cached = CachedPlan(plan, compiled, ResponseShaper(self.shaper), root_type, op, document, introspection,
+                            checks)
         self._plans.put(key, cached)
         return cached, None
 
@@ -253,7 +279,11 @@ class Gateway:
             return failure
         assert cached is not None
         op = cached.operation_node
-        if op.variable_definitions:
+        if op.variable_definitions and cached.variable_checks is not None:
+            found = problems(cached.variable_checks, variables)
+            if found:
+                return _bad_variables(found)
+        elif op.variable_definitions:
             coerced = get_variable_values(self.api_schema, op.variable_definitions, variables)
             if isinstance(coerced, list):
                 return GatewayResult(
