@@ -234,3 +234,15 @@ def test_composition_link_with_unknown_import_is_refused():
     result = compose(_sources({"a": sdl + "type Query { x: Int }"}))
     assert [(e.code, e.subgraph) for e in result.errors] == [("INVALID_LINK_DIRECTIVE_USAGE", "a")]
     assert '"@nope"' in result.errors[0].message
+
+
+def test_composition_refuses_features_it_does_not_implement():
+    """@context/@fromContext, demand control and @composeDirective are refused, never silently dropped."""
+    link = ('extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", '
+            'import: ["@key", "@context", "@fromContext", "@cost"])\n')
+    result = compose(_sources({"a": link + 'type Query { t: T @cost(weight: 5) } '
+                                           'type T @key(fields: "id") @context(name: "c") { id: ID! }'}))
+    assert result.supergraph_sdl is None
+    assert sorted((e.code, e.type, e.field) for e in result.errors) == [
+        ("UNSUPPORTED_FEATURE", "Query", "t"), ("UNSUPPORTED_FEATURE", "T", None)
+    ]
