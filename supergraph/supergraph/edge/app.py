@@ -294,6 +294,9 @@ class EdgeApp:
             await _send(send, status, body, extra, b"text/html; charset=utf-8")
             return
         await _send(send, status, body, extra)
+        if self.settings.access_log:
+            log.info("graphql request", request_id=request_id, operation=label[0] if label else None, status=status,
+                     duration_ms=round((time.perf_counter() - started) * 1000, 2))
         if label is not None:
             name, latency = label
             latency.observe(time.perf_counter() - started)

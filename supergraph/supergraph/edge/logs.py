@@ -26,7 +26,9 @@ def configure_logging(*, json: bool, level: str = "info") -> None:
         processors=[*shared, structlog.processors.format_exc_info, renderer] if json else [*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-        cache_logger_on_first_use=True,
+        # Not cached: module-level loggers must follow a later reconfiguration (tests, reloads of settings);
+        # nothing logs on the hot path unless the access log is turned on.
+        cache_logger_on_first_use=False,
     )
     if not _configured:
         handler = logging.StreamHandler(sys.stderr)

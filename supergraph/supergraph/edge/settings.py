@@ -56,6 +56,7 @@ class EdgeSettings(BaseSettings):
     # --- operating it
     log_format: Literal["json", "console"] | None = None
     log_level: str = "info"
+    access_log: bool = False  # one log line per GraphQL request (operation, status, duration, request id)
     request_id_header: str = "x-request-id"
     supergraph_poll_seconds: float = 2.0  # how often a supergraph file is checked for changes; 0 = never
     ready_timeout_seconds: float = 2.0

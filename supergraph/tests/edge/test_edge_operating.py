@@ -87,13 +87,16 @@ async def test_the_request_id_reaches_the_subgraphs_and_comes_back(fed: Federati
 async def test_logs_are_json_lines_with_the_request_id(fed: Federation, capsys: pytest.CaptureFixture) -> None:
     configure_logging(json=True)
     try:
-        async with client(fed.app(environment="production")) as http:
-            await post(http, '{ book(isbn: "boom") { title } }', headers={"x-request-id": "log-1"})
+        async with client(fed.app(environment="production", access_log=True)) as http:
+            await post(http, 'query Boom { book(isbn: "boom") { title } }', headers={"x-request-id": "log-1"})
     finally:
         structlog.reset_defaults()
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
-    entry = next(line for line in lines if line.get("request_id") == "log-1")
-    assert entry["level"] == "warning" and "hunter2" in json.dumps(entry) and "timestamp" in entry
+    entries = [line for line in lines if line.get("request_id") == "log-1"]
+    assert entries[0]["level"] == "warning" and "hunter2" in json.dumps(entries[0]) and "timestamp" in entries[0]
+    access = entries[-1]
+    assert (access["event"], access["operation"], access["status"]) == ("graphql request", "Boom", 200)
+    assert access["duration_ms"] > 0
 
 
 async def test_cors_for_configured_origins_only(fed: Federation) -> None:
