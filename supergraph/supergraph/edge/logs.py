@@ -7,12 +7,24 @@ import sys
 
 import structlog
 
-_configured = False
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time (test runners swap it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
+_handler = _StderrHandler()
 
 
 def configure_logging(*, json: bool, level: str = "info") -> None:
-    """Configure structlog and route the standard library's loggers (uvicorn, the gateway core) through it."""
-    global _configured
+    """Configure structlog; the standard library's loggers (gateway core, bookshare command) go through it."""
     numeric = logging.getLevelName(level.upper())
     if not isinstance(numeric, int):
         numeric = logging.INFO
@@ -30,15 +42,13 @@ def configure_logging(*, json: bool, level: str = "info") -> None:
         # nothing logs on the hot path unless the access log is turned on.
         cache_logger_on_first_use=False,
     )
-    if not _configured:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(structlog.stdlib.ProcessorFormatter(
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
-            foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
-        ))
-        for name in ("supergraph", "bookshare"):
-            logger = logging.getLogger(name)
-            logger.addHandler(handler)
-            logger.setLevel(numeric)
-            logger.propagate = False
-        _configured = True
+    _handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
+    ))
+    for name in ("supergraph", "bookshare"):
+        logger = logging.getLogger(name)
+        if _handler not in logger.handlers:
+            logger.addHandler(_handler)
+        logger.setLevel(numeric)
+        logger.propagate = False
