@@ -8,6 +8,7 @@ consumers' inbox makes that harmless.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -128,10 +129,10 @@ class OutboxRelay:
         """Sleep, but wake early when a commit (or stop) says there is something to do."""
         if self._stopping:
             return
-        try:
-            await asyncio.wait_for(self._wakeup.wait(), timeout=seconds)
-        except TimeoutError:
-            pass
+        # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that lands as it ends.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._wakeup.wait()
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many rows were marked published. Raises TransportError."""
