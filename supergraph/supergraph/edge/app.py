@@ -422,13 +422,13 @@ class EdgeApp:
             return _refused(NO_QUERY, label)
         facts = state.documents.get(query)
         if facts is None:
-            self.metrics.document_checks.miss += 1
+            self.metrics.document_checks.count(False)
             facts = analyse(query, state.gateway.api_schema, self.settings, state.costs)
             state.documents[query] = facts
             if len(state.documents) > self.settings.document_cache_size:
                 state.documents.popitem(last=False)
         else:
-            self.metrics.document_checks.hit += 1
+            self.metrics.document_checks.count(True)
         if operation_name is None and len(facts.operations) == 1:
             label = self.metrics.operation(next(iter(facts.operations)))  # named in the document only
         if facts.refusal is not None:
@@ -561,10 +561,7 @@ def _count_plan_cache(gateway: Gateway, metrics: EdgeMetrics) -> None:
 
     def counted(key: Any) -> Any:
         value = lookup(key)
-        if value is None:
-            counts.miss += 1
-        else:
-            counts.hit += 1
+        counts.count(value is not None)
         return value
 
     with contextlib.suppress(AttributeError, TypeError):

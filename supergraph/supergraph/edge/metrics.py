@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import CounterMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
@@ -14,6 +15,7 @@ from prometheus_client.registry import Collector
 from ..transport import SubgraphClient, SubgraphTransportError
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 MAX_OPERATION_NAMES = 200  # operation names come from clients: past this many, new ones count as "other"
 
 
@@ -32,14 +34,21 @@ class EdgeMetrics:
         self.fetch_errors = Counter("bookshare_gateway_subgraph_fetch_errors",
                                     "Subgraph fetches that failed (transport) or answered with errors",
                                     ["subgraph", "kind"], registry=self.registry)
-        # Cache lookups happen on every request: plain integers, read only when /metrics is scraped.
-        self.plan_cache = HitsAndMisses()
-        self.document_checks = HitsAndMisses()
-        self.registry.register(_CacheCollector({
-            "bookshare_gateway_plan_cache": ("Query plan cache lookups", self.plan_cache),
-            "bookshare_gateway_document_checks_cache": (
-                "Per-document limit checks served from the cache (hit) or computed (miss)", self.document_checks),
-        }))
+        # Cache lookups happen on every request: plain integers, read only when /metrics is scraped. With
+        # several worker processes (PROMETHEUS_MULTIPROC_DIR set), real counters, summed across the workers.
+        self.multiprocess = bool(os.environ.get(MULTIPROCESS_ENV))
+        caches = {"bookshare_gateway_plan_cache": "Query plan cache lookups",
+                  "bookshare_gateway_document_checks_cache":
+                      "Per-document limit checks served from the cache (hit) or computed (miss)"}
+        if self.multiprocess:
+            self.plan_cache, self.document_checks = (
+                CountedHitsAndMisses(Counter(name, doc, ["result"], registry=self.registry))
+                for name, doc in caches.items())
+        else:
+            self.plan_cache, self.document_checks = HitsAndMisses(), HitsAndMisses()
+            self.registry.register(_CacheCollector({
+                name: (doc, counts) for (name, doc), counts in zip(
+                    caches.items(), (self.plan_cache, self.document_checks), strict=True)}))
         self.reloads = Counter("bookshare_gateway_supergraph_reloads", "Supergraph reloads", ["result"],
                                registry=self.registry)
         self._names: dict[str | None, tuple[str, Any]] = {}
@@ -62,6 +71,10 @@ class EdgeMetrics:
         return known
 
     def render(self) -> bytes:
+        if self.multiprocess:  # every worker's samples, from the shared directory
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)
+            return generate_latest(registry)
         return generate_latest(self.registry)
 
 
@@ -71,6 +84,20 @@ class HitsAndMisses:
     def __init__(self) -> None:
         self.hit = 0
         self.miss = 0
+
+    def count(self, hit: bool) -> None:
+        if hit:
+            self.hit += 1
+        else:
+            self.miss += 1
+
+
+class CountedHitsAndMisses:
+    def __init__(self, counter: Counter) -> None:
+        self._hit, self._miss = counter.labels("hit"), counter.labels("miss")
+
+    def count(self, hit: bool) -> None:
+        (self._hit if hit else self._miss).inc()
 
 
 class _CacheCollector(Collector):

@@ -181,3 +181,24 @@ def test_served_with_its_lifespan_it_is_ready_and_follows_its_supergraph_file(fe
             assert time.monotonic() < deadline, "the changed supergraph was not picked up"
             time.sleep(0.1)
     assert app.ready is False  # the lifespan shutdown ran
+
+
+def test_with_several_workers_metrics_are_summed_across_processes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    worker = ("from supergraph.edge.metrics import EdgeMetrics\n"
+              "m = EdgeMetrics()\n"
+              "m.count_request('Books', 'ok'); m.operation('Books')[1].observe(0.01)\n"
+              "m.document_checks.count(True); m.plan_cache.count(False)\n")
+    for _ in range(2):  # two worker processes
+        subprocess.run([sys.executable, "-c", worker], env=env, check=True, timeout=60)
+    scrape = "from supergraph.edge.metrics import EdgeMetrics\nprint(EdgeMetrics().render().decode())"
+    text = subprocess.run([sys.executable, "-c", scrape], env=env, check=True, timeout=60, capture_output=True,
+                          text=True).stdout
+    lines = set(text.splitlines())
+    assert 'bookshare_gateway_requests_total{operation="Books",outcome="ok"} 2.0' in lines
+    assert 'bookshare_gateway_request_duration_seconds_count{operation="Books"} 2.0' in lines
+    assert 'bookshare_gateway_document_checks_cache_total{result="hit"} 2.0' in lines
+    assert 'bookshare_gateway_plan_cache_total{result="miss"} 2.0' in lines
