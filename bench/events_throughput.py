@@ -1,5 +1,8 @@
 """Event platform benchmark: outbox -> relay -> RabbitMQ -> consumer -> inbox, on PostgreSQL.
 
+Laid out as in production: the producing service (its writer and its outbox relay) runs in one process on
+its own database, the consuming service in another process on another database, RabbitMQ between them.
+
 Two figures, as the foundation issue asks:
   1. sustained throughput (events/s): N events committed as fast as the writer can, until every one
      is applied by the consumer;
@@ -15,21 +18,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing as mp
 import statistics
-import sys
 import time
 import uuid
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "common" / "tests"))
+from sqlalchemy import Column, Integer, MetaData, String, Table
+from sqlalchemy.dialects import postgresql
 
-from sqlalchemy import Column, Integer, MetaData, String, Table  # noqa: E402
-from sqlalchemy.dialects import postgresql  # noqa: E402
-
-from bookshare_common.db import Database  # noqa: E402
-from bookshare_common.events import Consumer, Envelope, OutboxRelay, add_platform_tables, emit  # noqa: E402
-from bookshare_common.events.rabbit import RabbitTransport  # noqa: E402
-from bookshare_common.testing import AMQP_URL, fresh_postgres_database  # noqa: E402
+from bookshare_common.db import Database
+from bookshare_common.events import Consumer, Envelope, OutboxRelay, add_platform_tables, emit
+from bookshare_common.events.rabbit import RabbitTransport
+from bookshare_common.testing import AMQP_URL, fresh_postgres_database
 
 SERVICE = "bench"
 metadata = MetaData()
@@ -46,7 +46,7 @@ class TimedConsumer(Consumer):
 
     async def _apply(self, envelope, handler) -> None:  # noqa: ANN001
         await super()._apply(envelope, handler)
-        self.applied.setdefault(envelope.data["id"], time.perf_counter())
+        self.applied.setdefault(envelope.data["id"], time.time())
 
 
 async def apply_user(session, event: Envelope) -> None:  # noqa: ANN001
@@ -56,14 +56,49 @@ async def apply_user(session, event: Envelope) -> None:  # noqa: ANN001
         stmt.on_conflict_do_update(index_elements=["id"], set_={"version": event.data["version"]}, where=newer))
 
 
-async def write(db: Database, ids: list[str], committed: dict[str, float]) -> None:
+# ------------------------------------------------------------------ the producing service (child process)
+
+async def _write(db: Database, ids: list[str], committed: dict[str, float]) -> None:
     async with db.transaction() as session:
         for user_id in ids:
             await emit(session, "auth_user_add", {"id": user_id, "username": "bench", "version": 1}, source="bench")
-    now = time.perf_counter()
+    now = time.time()
     for user_id in ids:
         committed[user_id] = now
 
+
+async def _produce(url: str, namespace: str, phases: mp.Queue, results: mp.Queue) -> None:
+    db = Database(url)
+    transport = RabbitTransport(AMQP_URL, namespace=namespace)
+    await transport.connect()
+    relay = OutboxRelay(db, transport, batch_size=500, poll_interval=0.05)
+    relay.start()
+    try:
+        while (phase := await asyncio.to_thread(phases.get)) is not None:
+            kind, ids, arg = phase
+            committed: dict[str, float] = {}
+            start = time.time()
+            if kind == "burst":
+                for i in range(0, len(ids), arg):
+                    await _write(db, ids[i:i + arg], committed)
+            else:  # steady: one event per transaction at `arg` events/s
+                for n, user_id in enumerate(ids):
+                    delay = start + n / arg - time.time()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                    await _write(db, [user_id], committed)
+            results.put((start, time.time(), committed))
+    finally:
+        await relay.stop()
+        await transport.close()
+        await db.dispose()
+
+
+def _producer_main(url: str, namespace: str, phases: mp.Queue, results: mp.Queue) -> None:
+    asyncio.run(_produce(url, namespace, phases, results))
+
+
+# ------------------------------------------------------------------ the consuming service (this process)
 
 async def wait_applied(applied: dict[str, float], ids: list[str], limit: float) -> None:
     deadline = time.monotonic() + limit
@@ -79,62 +114,55 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+async def run_phase(phases: mp.Queue, results: mp.Queue, applied: dict[str, float], phase: tuple) -> tuple:
+    phases.put(phase)
+    start, written, committed = await asyncio.to_thread(results.get)
+    await wait_applied(applied, phase[1], 300)
+    return start, written, committed
+
+
 async def main(events: int, rate: float, seconds: float, batch: int) -> None:
     namespace = f"bench{uuid.uuid4().hex[:8]}"
-    async with fresh_postgres_database() as url:
-        writer_db, consumer_db = Database(url), Database(url)
-        async with writer_db.engine.begin() as conn:
-            await conn.run_sync(metadata.create_all)
-        relay_transport = RabbitTransport(AMQP_URL, namespace=namespace)
-        consumer_transport = RabbitTransport(AMQP_URL, namespace=namespace)
-        await relay_transport.connect()
-        await consumer_transport.connect()
+    async with fresh_postgres_database() as producer_url, fresh_postgres_database() as consumer_url:
+        for url in (producer_url, consumer_url):
+            setup = Database(url)
+            async with setup.engine.begin() as conn:
+                await conn.run_sync(metadata.create_all)
+            await setup.dispose()
+        consumer_db = Database(consumer_url)
+        transport = RabbitTransport(AMQP_URL, namespace=namespace)
+        await transport.connect()
         applied: dict[str, float] = {}
-        consumer = TimedConsumer(SERVICE, consumer_db, consumer_transport, {"auth_user_add": apply_user},
+        consumer = TimedConsumer(SERVICE, consumer_db, transport, {"auth_user_add": apply_user},
                                  applied=applied, prefetch=256)
         await consumer.start()
-        relay = OutboxRelay(writer_db, relay_transport, batch_size=500, poll_interval=0.05)
-        relay.start()
+        ctx = mp.get_context("spawn")
+        phases, results = ctx.Queue(), ctx.Queue()
+        producer = ctx.Process(target=_producer_main, args=(producer_url, namespace, phases, results))
+        producer.start()
         try:
-            # Warm up connections and plans.
-            warm = [str(uuid.uuid4()) for _ in range(200)]
-            await write(writer_db, warm, {})
-            await wait_applied(applied, warm, 60)
+            await run_phase(phases, results, applied, ("burst", [str(uuid.uuid4()) for _ in range(500)], 100))
 
-            # 1. Throughput: commit `events` as fast as possible, in transactions of `batch`.
-            committed: dict[str, float] = {}
             ids = [str(uuid.uuid4()) for _ in range(events)]
-            start = time.perf_counter()
-            for i in range(0, events, batch):
-                await write(writer_db, ids[i:i + batch], committed)
-            written = time.perf_counter()
-            await wait_applied(applied, ids, 300)
+            start, written, _ = await run_phase(phases, results, applied, ("burst", ids, batch))
             end = max(applied[i] for i in ids)
-            print(f"throughput: {events} events committed in {written - start:.2f}s, all applied after "
-                  f"{end - start:.2f}s -> {events / (end - start):,.0f} events/s end to end")
+            print(f"throughput: {events} events committed in {written - start:.2f}s (transactions of {batch}), "
+                  f"all applied after {end - start:.2f}s -> {events / (end - start):,.0f} events/s end to end")
 
-            # 2. Latency at a steady offered rate, one event per transaction.
-            committed.clear()
             steady = [str(uuid.uuid4()) for _ in range(int(rate * seconds))]
-            interval = 1 / rate
-            t0 = time.perf_counter()
-            for n, user_id in enumerate(steady):
-                delay = t0 + n * interval - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                await write(writer_db, [user_id], committed)
-            offered = len(steady) / (time.perf_counter() - t0)
-            await wait_applied(applied, steady, 120)
+            start, written, committed = await run_phase(phases, results, applied, ("steady", steady, rate))
             latencies = [(applied[i] - committed[i]) * 1000 for i in steady]
-            print(f"latency at {offered:.0f} events/s offered ({len(steady)} events): "
-                  f"p50 {pct(latencies, 50):.1f} ms, p99 {pct(latencies, 99):.1f} ms, "
+            print(f"latency at {len(steady) / (written - start):.0f} events/s offered ({len(steady)} events, one "
+                  f"per transaction): p50 {pct(latencies, 50):.1f} ms, p99 {pct(latencies, 99):.1f} ms, "
                   f"max {max(latencies):.1f} ms, mean {statistics.fmean(latencies):.1f} ms")
         finally:
-            await relay.stop()
-            await consumer_transport.delete_everything([SERVICE])
-            await relay_transport.close()
-            await consumer_transport.close()
-            await writer_db.dispose()
+            phases.put(None)
+            producer.join(timeout=60)
+            if producer.is_alive():
+                producer.kill()
+            await consumer.stop()
+            await transport.delete_everything([SERVICE])
+            await transport.close()
             await consumer_db.dispose()
 
 
