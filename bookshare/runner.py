@@ -64,8 +64,12 @@ def gateway_app(supergraph_sdl: str, settings: ServiceSettings, *, auth_url: str
     identity = BookshareIdentity(gateway_issuer(settings), verifier)
     overrides = subgraph_url_overrides(os.environ.get("BOOKSHARE_SUBGRAPH_URLS", ""))
     path = os.environ.get(GATEWAY_SUPERGRAPH_ENV)
-    return EdgeApp(supergraph_sdl, settings=edge_settings, identity=identity, url_overrides=overrides,
-                   supergraph_path=Path(path) if path else None, tracing=configure_tracing(edge_settings))
+    from supergraph.passthrough import uploading_client_factory, with_passthrough  # uploads, JWKS, /covers
+
+    edge = EdgeApp(supergraph_sdl, settings=edge_settings, identity=identity, url_overrides=overrides,
+                   supergraph_path=Path(path) if path else None, tracing=configure_tracing(edge_settings),
+                   client_factory=uploading_client_factory())
+    return with_passthrough(edge, supergraph_sdl, url_overrides=overrides)
 
 
 def subgraph_url_overrides(spec: str) -> dict[str, str]:
