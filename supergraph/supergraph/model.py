@@ -75,10 +75,6 @@ class TypeDef:
     def is_abstract(self) -> bool:
         return self.kind in ("INTERFACE", "UNION")
 
-    @property
-    def is_composite(self) -> bool:
-        return self.kind in ("OBJECT", "INTERFACE", "UNION")
-
 
 @dataclass
 class Supergraph:

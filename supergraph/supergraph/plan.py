@@ -29,9 +29,6 @@ class FetchGroup:
     renames: list[tuple[tuple[str, ...], str, str]] = field(default_factory=list)
     query: str = ""
 
-    def flatten_path(self) -> str:
-        return ".".join(self.path) if self.path else ""
-
 
 @dataclass
 class QueryPlan:
