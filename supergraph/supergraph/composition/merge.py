@@ -24,6 +24,7 @@ from .model import (
     Subgraph,
     TypeDef,
 )
+from .satisfiability import SatisfiabilityChecker
 from .supergraph_model import (
     Graph,
     JoinField,
@@ -317,6 +318,10 @@ class Merger:
         self.add_interface_object_fields_to_implementations()
         self.drop_empty_types()
         self.post_merge_validations()
+        if self.errors:
+            return None
+        roots = [r for r in ("Query", "Mutation", "Subscription") if r in self.types]
+        self.errors.extend(SatisfiabilityChecker(self.subgraphs, self.graphs, self.types).check(roots))
         if self.errors:
             return None
         roots = {op: name for op, name in (("query", "Query"), ("mutation", "Mutation"),

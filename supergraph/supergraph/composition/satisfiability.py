@@ -1,0 +1,174 @@
+"""A conservative check that every field of the API schema can be reached by some query plan.
+
+Apollo validates this exhaustively over its query graph; this is a smaller version of the same idea: walk
+the API schema from the root types, tracking which subgraphs can be "at" each type, and report a field
+that none of them can resolve, directly or after moving to another subgraph through a resolvable @key
+whose fields they can provide. Wherever the rules get subtle (@requires, @provides, @interfaceObject,
+abstract types resolved by type explosion) the check assumes the field is reachable, so it may miss a
+problem Apollo finds but never refuses what Apollo accepts.
+"""
+
+from __future__ import annotations
+
+from .errors import CompositionError
+from .fieldsets import resolve_field_set
+from .model import INTERFACE, OBJECT, UNION, Subgraph
+from .supergraph_model import MergedType
+from .typerefs import named_type
+
+_MAX_ERRORS = 20
+
+
+class SatisfiabilityChecker:
+    def __init__(self, subgraphs: list[Subgraph], graphs: list[str], types: dict[str, MergedType]) -> None:
+        self.subgraphs = subgraphs
+        self.graph_index = {g: i for i, g in enumerate(graphs)}
+        self.types = types
+        self.errors: list[CompositionError] = []
+        self.visited: set[tuple[str, frozenset[int]]] = set()
+        self.reported: set[tuple[str, str]] = set()
+        self.interface_object_interfaces = {
+            t.name for s in subgraphs for t in s.types.values() if t.interface_object
+        }
+
+    # ---- facts ---------------------------------------------------------------------------------
+
+    def resolvers(self, type_name: str, field_name: str) -> set[int] | None:
+        """Subgraphs resolving the field; None when some subtle mechanism is involved (assume reachable)."""
+        merged = self.types[type_name]
+        field = merged.fields[field_name]
+        if any(j.graph is None for j in field.join_fields):
+            return None  # provided through an @interfaceObject
+        if field.join_fields:
+            found: set[int] = set()
+            for join in field.join_fields:
+                idx = self.graph_index[join.graph]
+                if join.requires is not None:
+                    return None
+                if join.used_overridden and join.override_label is None:
+                    continue
+                sub_field = self.subgraphs[idx].types[type_name].fields.get(field_name)
+                if join.external and not (sub_field is not None and sub_field.provided):
+                    continue
+                found.add(idx)
+            return found
+        return {i for i, s in enumerate(self.subgraphs) if type_name in s.types}
+
+    def locally_resolvable(self, idx: int, type_name: str, fields: str) -> bool:
+        subgraph = self.subgraphs[idx]
+        typedef = subgraph.types.get(type_name)
+        if typedef is None:
+            return False
+        resolved = resolve_field_set(subgraph, typedef, fields)
+        return not resolved.errors and all(not f.external or f.provided for _, f in resolved.fields)
+
+    def reachable(self, type_name: str, states: frozenset[int]) -> tuple[set[int], list[str]]:
+        """Subgraphs that can be at this type starting from `states` (moving through resolvable keys)."""
+        merged = self.types[type_name]
+        reached = set(states)
+        reasons: list[str] = []
+        changed = True
+        while changed:
+            changed = False
+            for join in merged.join_types:
+                target = self.graph_index[join.graph]
+                if target in reached or join.key is None or not join.resolvable:
+                    continue
+                if any(self.locally_resolvable(i, type_name, join.key) for i in reached):
+                    reached.add(target)
+                    changed = True
+        for join in merged.join_types:
+            target = self.graph_index[join.graph]
+            if target not in reached and join.key is not None and join.resolvable:
+                reasons.append(
+                    f'cannot move to subgraph "{self.subgraphs[target].name}" using @key(fields: "{join.key}") of '
+                    f'"{type_name}", the key field(s) cannot be resolved from subgraph'
+                )
+        return reached, reasons
+
+    # ---- walk ----------------------------------------------------------------------------------
+
+    def check(self, roots: list[str]) -> list[CompositionError]:
+        for root in roots:
+            if root in self.types:
+                starts = frozenset(i for i, s in enumerate(self.subgraphs) if root in s.types)
+                self.walk(root, starts, [])
+        return self.errors
+
+    def walk(self, type_name: str, states: frozenset[int], path: list[str]) -> None:
+        if len(self.errors) >= _MAX_ERRORS or (type_name, states) in self.visited:
+            return
+        self.visited.add((type_name, states))
+        merged = self.types[type_name]
+        if merged.kind in (INTERFACE, UNION):
+            if type_name in self.interface_object_interfaces:
+                return
+            for possible in self.possible_types(type_name):
+                at = frozenset(i for i in states if self.subgraph_returns(i, type_name, possible))
+                if at:
+                    self.walk(possible, at, [*path, f"... on {possible}"])
+            if merged.kind == UNION:
+                return
+        if merged.kind not in (OBJECT, INTERFACE):
+            return
+        if merged.kind == OBJECT and any(i in self.interface_object_interfaces for i in merged.interfaces):
+            return
+        reached, reasons = self.reachable(type_name, states)
+        for field_name, field in merged.fields.items():
+            if field.inaccessible:
+                continue
+            resolvers = self.resolvers(type_name, field_name)
+            if resolvers is None:
+                continue
+            options = frozenset(reached & resolvers)
+            if not options:
+                if merged.kind == OBJECT:
+                    self.report(type_name, field_name, states, reasons, path)
+                continue
+            child = named_type(field.type)
+            if child in self.types and self.types[child].kind in (OBJECT, INTERFACE, UNION):
+                self.walk(child, options, [*path, field_name])
+
+    def possible_types(self, abstract: str) -> list[str]:
+        merged = self.types[abstract]
+        if merged.kind == UNION:
+            return list(merged.members)
+        return [t.name for t in self.types.values() if t.kind == OBJECT and abstract in t.interfaces]
+
+    def subgraph_returns(self, idx: int, abstract: str, possible: str) -> bool:
+        subgraph = self.subgraphs[idx]
+        typedef = subgraph.types.get(possible)
+        abstract_def = subgraph.types.get(abstract)
+        if typedef is None or abstract_def is None:
+            return False
+        return abstract in typedef.interfaces or possible in abstract_def.members
+
+    def report(self, type_name: str, field_name: str, states: frozenset[int], reasons: list[str],
+               path: list[str]) -> None:
+        if (type_name, field_name) in self.reported:
+            return
+        self.reported.add((type_name, field_name))
+        query = ["{"]
+        indent = "  "
+        for step in path:
+            query.append(f"{indent}{step} {{")
+            indent += "  "
+        query.append(f"{indent}{field_name}")
+        for _ in path:
+            indent = indent[:-2]
+            query.append(f"{indent}}}")
+        query.append("}")
+        lines = []
+        for idx in sorted(states):
+            name = self.subgraphs[idx].name
+            lines.append(f'- from subgraph "{name}":')
+            lines.append(f'  - cannot find field "{type_name}.{field_name}".')
+            lines.extend(f'  - {reason} "{name}".' for reason in reasons)
+        self.errors.append(CompositionError(
+            "SATISFIABILITY_ERROR",
+            "The following supergraph API query:\n" + "\n".join(query)
+            + "\ncannot be satisfied by the subgraphs because:\n" + "\n".join(lines),
+            subgraph=", ".join(self.subgraphs[i].name for i in sorted(states)),
+            type=type_name,
+            field=field_name,
+        ))
