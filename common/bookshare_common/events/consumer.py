@@ -21,14 +21,18 @@ log = structlog.get_logger(__name__)
 Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
 
 
+# Built once: constructing statements costs more than running them on the consumer's hot path.
+_RECORD = {
+    "postgresql": postgresql.insert(inbox).on_conflict_do_nothing(index_elements=["event_id"]),
+    "sqlite": sqlite.insert(inbox).on_conflict_do_nothing(index_elements=["event_id"]),
+}
+
+
 async def record_in_inbox(session: AsyncSession, envelope: Envelope) -> bool:
     """Record the event id; False when it was already there (the event was applied before)."""
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    result = await session.execute(
-        dialect.insert(inbox)
-        .values(event_id=envelope.id, event=envelope.event, source=envelope.source, received_at=datetime.now(UTC))
-        .on_conflict_do_nothing(index_elements=["event_id"])
-    )
+    statement = _RECORD["postgresql" if session.bind.dialect.name == "postgresql" else "sqlite"]
+    result = await session.execute(statement, {"event_id": envelope.id, "event": envelope.event,
+                                               "source": envelope.source, "received_at": datetime.now(UTC)})
     return result.rowcount == 1
 
 

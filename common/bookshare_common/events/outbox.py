@@ -25,18 +25,15 @@ from bookshare_common.events.transport import Transport, TransportError, Unrouta
 log = structlog.get_logger(__name__)
 
 
+_INSERT = insert(outbox)  # built once; emit() is on every write path
+
+
 async def emit(session: AsyncSession, event: str, data: dict[str, Any], *, source: str) -> Envelope:
     """Validate the event and write it to the outbox inside `session`'s transaction."""
     schemas.validate(event, data)  # raises EventError: an invalid event must not be written at all
     envelope = Envelope(event=event, data=data, source=source)
-    await session.execute(
-        insert(outbox).values(
-            event_id=envelope.id,
-            event=event,
-            payload=envelope.to_json().decode(),
-            created_at=datetime.now(UTC),
-        )
-    )
+    await session.execute(_INSERT, {"event_id": envelope.id, "event": event,
+                                    "payload": envelope.to_json().decode(), "created_at": datetime.now(UTC)})
     return envelope
 
 
