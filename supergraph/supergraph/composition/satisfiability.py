@@ -26,7 +26,6 @@ class SatisfiabilityChecker:
         self.types = types
         self.errors: list[CompositionError] = []
         self.visited: set[tuple[str, frozenset[int]]] = set()
-        self.reported: set[tuple[str, str]] = set()
         self.interface_object_interfaces = {
             t.name for s in subgraphs for t in s.types.values() if t.interface_object
         }
@@ -62,11 +61,11 @@ class SatisfiabilityChecker:
         resolved = resolve_field_set(subgraph, typedef, fields)
         return not resolved.errors and all(not f.external or f.provided for _, f in resolved.fields)
 
-    def reachable(self, type_name: str, states: frozenset[int]) -> tuple[set[int], list[str]]:
-        """Subgraphs that can be at this type starting from `states` (moving through resolvable keys)."""
+    def reachable(self, type_name: str, states: frozenset[int]) -> list[int]:
+        """Subgraphs that can be at this type starting from `states` (moving through resolvable keys), in the
+        order they are reached."""
         merged = self.types[type_name]
-        reached = set(states)
-        reasons: list[str] = []
+        reached = sorted(states)
         changed = True
         while changed:
             changed = False
@@ -75,16 +74,23 @@ class SatisfiabilityChecker:
                 if target in reached or join.key is None or not join.resolvable:
                     continue
                 if any(self.locally_resolvable(i, type_name, join.key) for i in reached):
-                    reached.add(target)
+                    reached.append(target)
                     changed = True
-        for join in merged.join_types:
-            target = self.graph_index[join.graph]
-            if target not in reached and join.key is not None and join.resolvable:
-                reasons.append(
-                    f'cannot move to subgraph "{self.subgraphs[target].name}" using @key(fields: "{join.key}") of '
-                    f'"{type_name}", the key field(s) cannot be resolved from subgraph'
-                )
-        return reached, reasons
+        return reached
+
+    def move_reasons(self, type_name: str, field_name: str, source: int, target: int) -> list[str]:
+        """Why the walk cannot move from `source` to `target` (which resolves the field), in Apollo's words."""
+        name = self.subgraphs[target].name
+        keys = [j for j in self.types[type_name].join_types if self.graph_index[j.graph] == target and j.key]
+        if not keys:
+            return [f'cannot move to subgraph "{name}", which has field "{type_name}.{field_name}", because type '
+                    f'"{type_name}" has no @key defined in subgraph "{name}".']
+        if not any(k.resolvable for k in keys):
+            return [f'cannot move to subgraph "{name}", which has field "{type_name}.{field_name}", because none '
+                    f'of the @key defined on type "{type_name}" in subgraph "{name}" are resolvable (they are all '
+                    'declared with their "resolvable" argument set to false).']
+        return [f'cannot move to subgraph "{name}" using @key(fields: "{k.key}") of "{type_name}", the key field(s) '
+                f'cannot be resolved from subgraph "{self.subgraphs[source].name}".' for k in keys if k.resolvable]
 
     # ---- walk ----------------------------------------------------------------------------------
 
@@ -113,20 +119,21 @@ class SatisfiabilityChecker:
             return
         if merged.kind == OBJECT and any(i in self.interface_object_interfaces for i in merged.interfaces):
             return
-        reached, reasons = self.reachable(type_name, states)
+        reached = self.reachable(type_name, states)
         for field_name, field in merged.fields.items():
             if field.inaccessible:
                 continue
             resolvers = self.resolvers(type_name, field_name)
             if resolvers is None:
                 continue
-            options = frozenset(reached & resolvers)
+            options = frozenset(set(reached) & resolvers)
+            child = named_type(field.type)
+            composite = child in self.types and self.types[child].kind in (OBJECT, INTERFACE, UNION)
             if not options:
                 if merged.kind == OBJECT:
-                    self.report(type_name, field_name, states, reasons, path)
+                    self.report(type_name, field_name, composite, reached, resolvers, path)
                 continue
-            child = named_type(field.type)
-            if child in self.types and self.types[child].kind in (OBJECT, INTERFACE, UNION):
+            if composite:
                 self.walk(child, options, [*path, field_name])
 
     def possible_types(self, abstract: str) -> list[str]:
@@ -143,32 +150,39 @@ class SatisfiabilityChecker:
             return False
         return abstract in typedef.interfaces or possible in abstract_def.members
 
-    def report(self, type_name: str, field_name: str, states: frozenset[int], reasons: list[str],
+    def report(self, type_name: str, field_name: str, composite: bool, reached: list[int], resolvers: set[int],
                path: list[str]) -> None:
-        if (type_name, field_name) in self.reported:
-            return
-        self.reported.add((type_name, field_name))
         query = ["{"]
         indent = "  "
         for step in path:
             query.append(f"{indent}{step} {{")
             indent += "  "
-        query.append(f"{indent}{field_name}")
+        if composite:
+            query.extend([f"{indent}{field_name} {{", f"{indent}  ...", f"{indent}}}"])
+        else:
+            query.append(f"{indent}{field_name}")
         for _ in path:
             indent = indent[:-2]
             query.append(f"{indent}}}")
         query.append("}")
         lines = []
-        for idx in sorted(states):
+        explained: set[int] = set()
+        for idx in reached:
+            reasons = [f'cannot find field "{type_name}.{field_name}".']
+            for target in sorted(resolvers - explained):
+                reasons.extend(self.move_reasons(type_name, field_name, idx, target))
+                explained.add(target)
             name = self.subgraphs[idx].name
-            lines.append(f'- from subgraph "{name}":')
-            lines.append(f'  - cannot find field "{type_name}.{field_name}".')
-            lines.extend(f'  - {reason} "{name}".' for reason in reasons)
+            if len(reasons) == 1:
+                lines.append(f'- from subgraph "{name}": {reasons[0]}')
+            else:
+                lines.append(f'- from subgraph "{name}":')
+                lines.extend(f"  - {reason}" for reason in reasons)
         self.errors.append(CompositionError(
             "SATISFIABILITY_ERROR",
             "The following supergraph API query:\n" + "\n".join(query)
             + "\ncannot be satisfied by the subgraphs because:\n" + "\n".join(lines),
-            subgraph=", ".join(self.subgraphs[i].name for i in sorted(states)),
+            subgraph=", ".join(self.subgraphs[i].name for i in reached),
             type=type_name,
             field=field_name,
         ))
