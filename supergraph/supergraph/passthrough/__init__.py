@@ -29,5 +29,6 @@ def with_passthrough(app: Callable, supergraph_sdl: str, *, url_overrides: dict[
     """`app` (the edge) behind the uploads layer and the JWKS and cover routes."""
     settings = settings or PassthroughSettings()
     urls = subgraph_base_urls(supergraph_sdl, url_overrides)
-    inner = UploadsLayer(app, settings) if settings.uploads else app
+    origins = getattr(getattr(app, "settings", None), "allowed_origins", ())  # the edge's CORS origins
+    inner = UploadsLayer(app, settings, cors_origins=origins) if settings.uploads else app
     return PassthroughRoutes(inner, auth_url=urls.get("auth"), metadata_url=urls.get("metadata"), settings=settings)

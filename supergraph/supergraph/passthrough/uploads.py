@@ -8,7 +8,7 @@ to any request a browser may send without a preflight (an `apollo-require-prefli
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import orjson
@@ -22,11 +22,13 @@ _REPLACED = frozenset({b"content-length", b"transfer-encoding"})
 
 
 class UploadsLayer:
-    def __init__(self, app: Callable, settings: PassthroughSettings | None = None,
-                 path: str = GRAPHQL_PATH) -> None:
+    def __init__(self, app: Callable, settings: PassthroughSettings | None = None, path: str = GRAPHQL_PATH,
+                 cors_origins: Iterable[str] = ()) -> None:
         self.app = app
         self.settings = settings or PassthroughSettings()
         self.path = path
+        # the edge's allowed origins: a browser app must be able to read why its upload was refused
+        self.cors_origins = frozenset(cors_origins)
 
     def __getattr__(self, name: str) -> Any:
         if name == "app":
@@ -37,13 +39,15 @@ class UploadsLayer:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self.path:
             await self.app(scope, receive, send)
             return
-        content_type = content_length = None
+        content_type = content_length = origin = None
         for key, value in scope["headers"]:
             lowered = key.lower()
             if lowered == b"content-type":
                 content_type = value.decode("latin-1")
             elif lowered == b"content-length":
                 content_length = value.decode("latin-1")
+            elif lowered == b"origin":
+                origin = value
         if content_type is None or boundary_of(content_type) is None:
             await self.app(scope, receive, send)
             return
@@ -51,9 +55,10 @@ class UploadsLayer:
             request = await read_upload_request(content_type, content_length, receive, self.settings)
         except UploadRefused as refusal:
             body = refusal.body()
-            await send({"type": "http.response.start", "status": refusal.status,
-                        "headers": [(b"content-type", b"application/json"),
-                                    (b"content-length", str(len(body)).encode())]})
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+            if origin is not None and (origin.decode("latin-1") in self.cors_origins or "*" in self.cors_origins):
+                headers += [(b"access-control-allow-origin", origin), (b"vary", b"Origin")]
+            await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
             return
         try:

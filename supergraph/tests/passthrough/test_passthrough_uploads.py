@@ -123,3 +123,15 @@ async def test_concurrent_uploads_each_get_their_own_file(fed: Federation) -> No
         responses = await asyncio.gather(*(_post(http, f) for f in forms))
     for i, response in enumerate(responses):
         assert response.json()["data"]["upload"]["sha256"] == hashlib.sha256(str(i).encode() * (1000 + i)).hexdigest()
+
+
+async def test_a_refused_upload_is_readable_by_an_allowed_browser_origin(fed: Federation) -> None:
+    form = _form({"query": UPLOAD, "variables": {"label": "x", "file": None}}, {"0": ["variables.file"]},
+                 {"0": ("big.png", b"x" * 2048, "image/png")})
+    async with client(fed.app(edge={"cors_origins": ["https://app.example"]}, upload_max_file_bytes=1024)) as http:
+        allowed = await _post(http, form, headers={**PREFLIGHT, "origin": "https://app.example"})
+        other = await _post(http, form, headers={**PREFLIGHT, "origin": "https://evil.example"})
+    assert allowed.status_code == 413
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example"
+    assert other.status_code == 413 and "access-control-allow-origin" not in other.headers
+    assert fed.metadata_requests == []
