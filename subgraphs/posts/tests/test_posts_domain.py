@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bookshare_common.pagination import PageRequestError, check_page_size, decode_cursor, encode_cursor
 from bookshare_posts.domain.authors import ReplicaState, should_apply_delete, should_apply_update
-from bookshare_posts.domain.pagination import PageRequestError, check_page_size, decode_cursor, encode_cursor
 from bookshare_posts.domain.posts import PostInputError, PostKind, normalise_isbn, validate_new_post
 
 

@@ -13,16 +13,16 @@ from bookshare_common.credential import Principal
 from bookshare_common.db import Database
 from bookshare_common.errors import BadUserInput, Forbidden, Unauthenticated
 from bookshare_common.events import emit
-from bookshare_posts.adapters import repository
-from bookshare_posts.adapters.repository import Page, PostRow
-from bookshare_posts.domain import posts as rules
-from bookshare_posts.domain.pagination import (
+from bookshare_common.pagination import (
     DEFAULT_PAGE,
     PageRequestError,
     check_page_size,
     decode_cursor,
     encode_cursor,
 )
+from bookshare_posts.adapters import repository
+from bookshare_posts.adapters.repository import Page, PostRow
+from bookshare_posts.domain import posts as rules
 
 CURSOR_KIND = "post"
 

@@ -11,16 +11,16 @@ from strawberry.types import Info
 from bookshare_common.credential import Principal
 from bookshare_common.db import Database
 from bookshare_common.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
-from bookshare_notification.adapters import repository
-from bookshare_notification.adapters.repository import NotificationRow, Page
-from bookshare_notification.domain import notices
-from bookshare_notification.domain.pagination import (
+from bookshare_common.pagination import (
     DEFAULT_PAGE,
     PageRequestError,
     check_page_size,
     decode_cursor,
     encode_cursor,
 )
+from bookshare_notification.adapters import repository
+from bookshare_notification.adapters.repository import NotificationRow, Page
+from bookshare_notification.domain import notices
 
 CURSOR_KIND = "notification"
 # @authenticated lets the gateway refuse anonymous callers early; every resolver checks again regardless.
