@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
-from prometheus_client.core import CounterMetricFamily
+from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
+from prometheus_client.utils import floatToGoString
 
 from ..transport import SubgraphClient, SubgraphTransportError
 
@@ -26,17 +28,24 @@ class EdgeMetrics:
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter("bookshare_gateway_requests", "GraphQL operations by name and outcome",
                                 ["operation", "outcome"], registry=self.registry)
-        self.latency = Histogram("bookshare_gateway_request_duration_seconds", "Time to answer an operation",
-                                 ["operation"], buckets=LATENCY_BUCKETS, registry=self.registry)
-        self.fetch_latency = Histogram("bookshare_gateway_subgraph_fetch_duration_seconds",
-                                       "Time a subgraph took to answer one fetch", ["subgraph"],
-                                       buckets=LATENCY_BUCKETS, registry=self.registry)
         self.fetch_errors = Counter("bookshare_gateway_subgraph_fetch_errors",
                                     "Subgraph fetches that failed (transport) or answered with errors",
                                     ["subgraph", "kind"], registry=self.registry)
-        # Cache lookups happen on every request: plain integers, read only when /metrics is scraped. With
-        # several worker processes (PROMETHEUS_MULTIPROC_DIR set), real counters, summed across the workers.
+        # Latencies and cache lookups are recorded on every request (and every fetch): plain numbers, read only
+        # when /metrics is scraped (prometheus_client's own take a lock each time). With several worker
+        # processes (PROMETHEUS_MULTIPROC_DIR set), prometheus_client's, summed across the workers.
         self.multiprocess = bool(os.environ.get(MULTIPROCESS_ENV))
+        histograms = {"latency": ("bookshare_gateway_request_duration_seconds", "Time to answer an operation",
+                                  "operation"),
+                      "fetch_latency": ("bookshare_gateway_subgraph_fetch_duration_seconds",
+                                        "Time a subgraph took to answer one fetch", "subgraph")}
+        for attribute, (name, doc, label) in histograms.items():
+            if self.multiprocess:
+                family: Any = Histogram(name, doc, [label], buckets=LATENCY_BUCKETS, registry=self.registry)
+            else:
+                family = LightHistograms(name, doc, label)
+                self.registry.register(family)
+            setattr(self, attribute, family)
         caches = {"bookshare_gateway_plan_cache": "Query plan cache lookups",
                   "bookshare_gateway_document_checks_cache":
                       "Per-document limit checks served from the cache (hit) or computed (miss)"}
@@ -76,6 +85,44 @@ class EdgeMetrics:
             multiprocess.MultiProcessCollector(registry)
             return generate_latest(registry)
         return generate_latest(self.registry)
+
+
+class LightHistogram:
+    """One histogram's buckets as plain numbers (no lock: the event loop is single-threaded)."""
+
+    __slots__ = ("counts", "total")
+
+    def __init__(self) -> None:
+        self.counts = [0] * (len(LATENCY_BUCKETS) + 1)
+        self.total = 0.0
+
+    def observe(self, value: float) -> None:
+        self.counts[bisect_left(LATENCY_BUCKETS, value)] += 1
+        self.total += value
+
+
+class LightHistograms(Collector):
+    """A labelled family of LightHistograms, exported as a Prometheus histogram."""
+
+    def __init__(self, name: str, documentation: str, label: str) -> None:
+        self.name, self.documentation, self.label = name, documentation, label
+        self.children: dict[str, LightHistogram] = {}
+
+    def labels(self, value: str) -> LightHistogram:
+        child = self.children.get(value)
+        if child is None:
+            child = self.children[value] = LightHistogram()
+        return child
+
+    def collect(self) -> Iterator[HistogramMetricFamily]:
+        family = HistogramMetricFamily(self.name, self.documentation, labels=[self.label])
+        for value, child in list(self.children.items()):
+            running, buckets = 0, []
+            for bound, count in zip((*LATENCY_BUCKETS, float("inf")), child.counts, strict=True):
+                running += count
+                buckets.append((floatToGoString(bound), running))
+            family.add_metric([value], buckets, child.total)
+        yield family
 
 
 class HitsAndMisses:
