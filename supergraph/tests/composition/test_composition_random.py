@@ -208,6 +208,70 @@ def random_entity_subgraphs(seed: int) -> list[SubgraphSource]:
     return [SubgraphSource(n, f"http://{n}/graphql", "\n".join(parts[n])) for n in names]
 
 
+def random_reachability_subgraphs(seed: int) -> list[SubgraphSource]:
+    """Entities and value types whose fields, keys (resolvable or not) and root fields are spread so that some
+    fields can and some cannot be reached from the roots: exercises the satisfiability check."""
+    r = random.Random(seed)
+    link = LINK.replace(', "@override", "@inaccessible"', "")
+    subgraphs = []
+    for name in [f"s{i}" for i in range(r.randint(2, 3))]:
+        lines = [link]
+        roots = []
+        for type_name in ("E", "F"):
+            if r.random() >= 0.8:
+                continue
+            fields = ["id: ID!"] + [f"{f}: Int @shareable" for f in ("a", "b", "c") if r.random() < 0.5]
+            if type_name == "E" and r.random() < 0.4:
+                fields.append("f: F @shareable")
+            if type_name == "E" and r.random() < 0.3:
+                fields.append("v: V @shareable")
+            roll = r.random()
+            if roll < 0.6:
+                head = f'type {type_name} @key(fields: "id")'
+            elif roll < 0.75:
+                head = f'type {type_name} @key(fields: "id", resolvable: false)'
+            elif roll < 0.85 and any(f.startswith("a:") for f in fields):
+                head = f'type {type_name} @key(fields: "a")'
+            else:
+                head = f"type {type_name} @shareable"
+                fields = [f.replace(" @shareable", "") for f in fields]
+            lines.append(head + " { " + " ".join(fields) + " }")
+            if r.random() < 0.6:
+                roots.append(f"q{type_name}{name}: {type_name}")
+        text = "\n".join(lines)
+        if "v: V" in text:
+            lines.append("type V @shareable { x: Int" + (" y: Int" if r.random() < 0.7 else "") + " }")
+        if "f: F" in text and "type F" not in text:
+            lines.append('type F @key(fields: "id", resolvable: false) { id: ID! }')
+        lines.append("type Query { " + (" ".join(roots) or f"p{name}: Int") + " }")
+        subgraphs.append(SubgraphSource(name, f"http://{name}/graphql", "\n".join(lines)))
+    return subgraphs
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_composition_random_reachability_agrees_with_apollo(seed, apollo_compose):
+    """Same verdict as Apollo, and the same supergraph when both accept; when both refuse because some field
+    cannot be reached, the same fields are named (Apollo may word the path through another root field)."""
+    subgraphs = random_reachability_subgraphs(seed)
+    apollo = apollo_compose(subgraphs)
+    ours = compose(subgraphs)
+    if "errors" not in apollo:
+        assert [e.message for e in ours.errors] == []
+        assert ours.supergraph_sdl == apollo["supergraphSdl"]
+        return
+    assert ours.supergraph_sdl is None, f"Apollo refused: {apollo['errors']}"
+    unreachable = set()
+    other_errors = []
+    for message in apollo["errors"]:
+        found = re.search(r'cannot find field "([^"]+)"', message)
+        if found:
+            unreachable.add(found.group(1))
+        else:
+            other_errors.append(message)
+    assert {f"{e.type}.{e.field}" for e in ours.errors if e.code == "SATISFIABILITY_ERROR"} == unreachable
+    assert sorted(e.message for e in ours.errors if e.code != "SATISFIABILITY_ERROR") == sorted(other_errors)
+
+
 def _assert_agree(subgraphs: list[SubgraphSource], apollo: dict) -> None:
     ours = compose(subgraphs)
     if "errors" in apollo:
@@ -232,6 +296,6 @@ def test_composition_random_subgraphs_agree_with_apollo(seed, apollo_compose):
 
 def test_composition_random_generator_covers_both_outcomes(apollo_compose):
     """The random sets must exercise both successful and refused compositions, or they prove little."""
-    for generate in (random_subgraphs, random_entity_subgraphs):
+    for generate in (random_subgraphs, random_entity_subgraphs, random_reachability_subgraphs):
         outcomes = {"errors" in apollo_compose(generate(seed)) for seed in SEEDS}
         assert outcomes == {True, False}, generate.__name__
