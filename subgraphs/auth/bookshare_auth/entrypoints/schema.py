@@ -6,6 +6,7 @@ from datetime import datetime
 
 import strawberry
 from strawberry.dataloader import DataLoader
+from strawberry.federation.schema_directives import Authenticated
 from strawberry.types import Info
 
 from bookshare_auth.adapters.repository import UserRecord
@@ -133,7 +134,8 @@ def _given(value: object) -> bool:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The signed-in user; null with UNAUTHENTICATED otherwise.")
+    @strawberry.field(description="The signed-in user; null with UNAUTHENTICATED otherwise.",
+                      directives=[Authenticated()])
     async def me(self, info: Info) -> User | None:
         return User.from_record(await accounts.current_user(_auth(info), _principal(info).user_id))
 
@@ -171,12 +173,12 @@ class Mutation:
     async def log_out(self, info: Info, refresh_token: str) -> bool:
         return await sessions.log_out(_auth(info), refresh_token)
 
-    @strawberry.mutation(description="End every session of the signed-in user.")
+    @strawberry.mutation(description="End every session of the signed-in user.", directives=[Authenticated()])
     async def log_out_everywhere(self, info: Info) -> bool:
         user = await accounts.current_user(_auth(info), _principal(info).user_id)
         return await sessions.log_out_everywhere(_auth(info), user.id)
 
-    @strawberry.mutation
+    @strawberry.mutation(directives=[Authenticated()])
     async def update_profile(self, info: Info, input: UpdateProfileInput) -> User:  # noqa: A002
         names = frozenset(n for n, v in (("firstName", input.first_name), ("lastName", input.last_name)) if _given(v))
         change = accounts.ProfileChange(
@@ -190,16 +192,17 @@ class Mutation:
         return User.from_record(await accounts.update_profile(_auth(info), _principal(info).user_id, change))
 
     @strawberry.mutation(description="Set a new password. Every session is logged out; the tokens returned "
-                                     "start a new one.")
+                                     "start a new one.", directives=[Authenticated()])
     async def change_password(self, info: Info, current_password: str, new_password: str) -> AuthPayload:
         return AuthPayload.from_tokens(await accounts.change_password(
             _auth(info), _principal(info).user_id, current_password, new_password))
 
-    @strawberry.mutation(description="Delete the signed-in account for good.")
+    @strawberry.mutation(description="Delete the signed-in account for good.", directives=[Authenticated()])
     async def delete_account(self, info: Info, password: str) -> bool:
         return await accounts.delete_account(_auth(info), _principal(info).user_id, password)
 
-    @strawberry.mutation(description="Send a new verification link to the signed-in user's email address.")
+    @strawberry.mutation(description="Send a new verification link to the signed-in user's email address.",
+                         directives=[Authenticated()])
     async def request_email_verification(self, info: Info) -> bool:
         user = await accounts.current_user(_auth(info), _principal(info).user_id)
         return await recovery.request_email_verification(_auth(info), user)
@@ -218,7 +221,7 @@ class Mutation:
     async def reset_password(self, info: Info, token: str, new_password: str) -> bool:
         return await recovery.reset_password(_auth(info), token, new_password)
 
-    @strawberry.mutation(description="Admins only: replace a user's roles.")
+    @strawberry.mutation(description="Admins only: replace a user's roles.", directives=[Authenticated()])
     async def set_user_roles(self, info: Info, user_id: strawberry.ID, roles: list[str]) -> User:
         return User.from_record(
             await accounts.set_user_roles(_auth(info), _principal(info).user_id, str(user_id), roles))
