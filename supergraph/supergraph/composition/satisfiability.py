@@ -92,6 +92,33 @@ class SatisfiabilityChecker:
         return [f'cannot move to subgraph "{name}" using @key(fields: "{k.key}") of "{type_name}", the key field(s) '
                 f'cannot be resolved from subgraph "{self.subgraphs[source].name}".' for k in keys if k.resolvable]
 
+    # ---- witness queries (how Apollo shows the failing query) --------------------------------------
+
+    def witness_value(self, type_ref: str) -> str:
+        if type_ref.endswith("!"):
+            return self.witness_value(type_ref[:-1])
+        if type_ref.startswith("["):
+            return "[]"
+        scalar = {"Int": "0", "Float": "3.14", "Boolean": "true", "String": '"A string value"', "ID": '"<any id>"'}
+        if type_ref in scalar:
+            return scalar[type_ref]
+        merged = self.types.get(type_ref)
+        if merged is not None and merged.kind == "ENUM" and merged.values:
+            return next(iter(merged.values))
+        if merged is not None and merged.kind == "INPUT_OBJECT":
+            fields = [f"{f.name}: {self.witness_value(f.type)}" for f in merged.fields.values()
+                      if f.type.endswith("!") and f.default is None]
+            return "{" + ", ".join(fields) + "}"
+        return '"<some value>"'
+
+    def witness_field(self, type_name: str, field_name: str) -> str:
+        field = self.types[type_name].fields[field_name]
+        if not field.args:
+            return field_name
+        return field_name + "(" + ", ".join(
+            f"{a.name}: {self.witness_value(a.type)}" for a in field.args.values()
+        ) + ")"
+
     # ---- walk ----------------------------------------------------------------------------------
 
     def check(self, roots: list[str]) -> list[CompositionError]:
@@ -134,7 +161,55 @@ class SatisfiabilityChecker:
                     self.report(type_name, field_name, composite, reached, resolvers, path)
                 continue
             if composite:
-                self.walk(child, options, [*path, field_name])
+                if len(options) > 1 and self.types[child].kind in (INTERFACE, UNION):
+                    self.check_shared_runtime_types(type_name, field_name, child, options, path)
+                self.walk(child, options, [*path, self.witness_field(type_name, field_name)])
+
+    def check_shared_runtime_types(self, type_name: str, field_name: str, abstract: str, options: frozenset[int],
+                                   path: list[str]) -> None:
+        """A field resolved by several subgraphs must have some runtime types in common across them."""
+        runtime: dict[int, list[str]] = {}
+        for idx in sorted(options):
+            subgraph = self.subgraphs[idx]
+            typedef = subgraph.types.get(abstract)
+            if typedef is None or typedef.interface_object:
+                return
+            names = typedef.members if typedef.kind == UNION else [
+                t.name for t in subgraph.implementations(abstract)
+            ]
+            runtime[idx] = sorted(names)
+        common = set.intersection(*(set(v) for v in runtime.values()))
+        if common:
+            return
+        query = ["{"]
+        indent = "  "
+        for step in path:
+            query.append(f"{indent}{step} {{")
+            indent += "  "
+        query.extend([f"{indent}{self.witness_field(type_name, field_name)} {{", f"{indent}  ...", f"{indent}}}"])
+        for _ in path:
+            indent = indent[:-2]
+            query.append(f"{indent}}}")
+        query.append("}")
+
+        def listing(names: list[str]) -> str:
+            quoted = [f'"{n}"' for n in names]
+            if len(quoted) == 1:
+                return f"type {quoted[0]}"
+            return "types " + ", ".join(quoted[:-1]) + f" and {quoted[-1]}"
+
+        lines = [f' - in subgraph "{self.subgraphs[i].name}", {listing(n)}' for i, n in runtime.items()]
+        self.errors.append(CompositionError(
+            "SHAREABLE_HAS_MISMATCHED_RUNTIME_TYPES",
+            "For the following supergraph API query:\n" + "\n".join(query)
+            + f'\nShared field "{type_name}.{field_name}" return type "{abstract}" has a non-intersecting set of '
+            "possible runtime types across subgraphs. Runtime types in subgraphs are:\n" + ";\n".join(lines)
+            + ".\nThis is not allowed as shared fields must resolve the same way in all subgraphs, and that implies "
+            "at least some common runtime types between the subgraphs.",
+            subgraph=", ".join(self.subgraphs[i].name for i in runtime),
+            type=type_name,
+            field=field_name,
+        ))
 
     def possible_types(self, abstract: str) -> list[str]:
         merged = self.types[abstract]
@@ -158,9 +233,9 @@ class SatisfiabilityChecker:
             query.append(f"{indent}{step} {{")
             indent += "  "
         if composite:
-            query.extend([f"{indent}{field_name} {{", f"{indent}  ...", f"{indent}}}"])
+            query.extend([f"{indent}{self.witness_field(type_name, field_name)} {{", f"{indent}  ...", f"{indent}}}"])
         else:
-            query.append(f"{indent}{field_name}")
+            query.append(f"{indent}{self.witness_field(type_name, field_name)}")
         for _ in path:
             indent = indent[:-2]
             query.append(f"{indent}}}")

@@ -143,6 +143,12 @@ CASES = [
      {"a": FED2 + 'type Query { t: T } type T @key(fields: "id") { id: ID! }',
       "b": FED2 + 'type T @key(fields: "id", resolvable: false) { id: ID! extra: Int }'},
      "SATISFIABILITY_ERROR", "a", "T", "extra"),
+    ("shared field whose abstract type has no runtime type in common",
+     {"a": FED2 + "interface Node { id: ID! } type Book implements Node { id: ID! } "
+                  "type Query { node(id: ID!): Node @shareable }",
+      "b": FED2 + "interface Node { id: ID! } type Person implements Node { id: ID! } "
+                  "type Query { node(id: ID!): Node @shareable }"},
+     "SHAREABLE_HAS_MISMATCHED_RUNTIME_TYPES", "a", "Query", "node"),
     ("external with a different type",
      {"a": FED2 + 'type Query { t: T } type T @key(fields: "id") { id: ID! w: Int }',
       "b": FED2 + 'type T @key(fields: "id") { id: ID! w: String @external x: Int @requires(fields: "w") }'},
