@@ -22,6 +22,7 @@ from graphql.language import (
 from graphql.utilities import value_from_ast_untyped
 
 from .api_schema import serving_schema
+from .dedup import InflightQueries, deduplication_default, request_key
 from .executor import CompiledGroup, Execution, compile_group
 from .loading import load_supergraph
 from .model import Supergraph
@@ -122,7 +123,10 @@ class Gateway:
         timeout: float = 30.0,
         cache_size: int = 1000,
         freeze_heap: bool = True,
+        deduplicate_queries: bool | None = None,
     ):
+        """`deduplicate_queries`: identical queries in flight together share one execution (dedup.py); None takes
+        BOOKSHARE_GATEWAY_DEDUPLICATE_QUERIES (on unless false)."""
         self.supergraph: Supergraph = load_supergraph(supergraph_sdl)
         self.api_schema: GraphQLSchema = serving_schema(supergraph_sdl)
         self.planner = Planner(self.supergraph)
@@ -137,6 +141,11 @@ class Gateway:
         self._timeout = timeout
         self._documents: _LRU = _LRU(cache_size)
         self._plans: _LRU = _LRU(cache_size)
+        if deduplicate_queries is None:
+            deduplicate_queries = deduplication_default()
+        self.inflight: InflightQueries | None = InflightQueries(
+            lambda r: r.body, lambda r, body: GatewayResult(body, r.status)
+        ) if deduplicate_queries else None
         if freeze_heap:
             # the schema, ASTs and model live as long as the process: keep the cyclic GC from rescanning them on
             # every collection (measured on the benchmark query: 6 ms -> 2 ms of CPU per request). A reloaded
@@ -289,6 +298,14 @@ class Gateway:
                 return GatewayResult(
                     {"errors": [{**e.formatted, "extensions": {"code": "BAD_USER_INPUT"}} for e in coerced]}, 400
                 )
+        if self.inflight is not None and not explain and op.operation.value == "query":
+            key = request_key(query, operation_name, variables, headers)
+            if key is not None:
+                return await self.inflight.run(key, lambda: self._run(cached, variables, headers, explain))
+        return await self._run(cached, variables, headers, explain)
+
+    async def _run(self, cached: CachedPlan, variables: dict[str, Any], headers: dict[str, str] | None,
+                   explain: bool) -> GatewayResult:
         run = Execution(
             cached.plan, cached.compiled, self.client, self.urls, self.services, variables, headers,
             self._abstract_types,
