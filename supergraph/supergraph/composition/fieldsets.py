@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from graphql import GraphQLSyntaxError, parse
 from graphql.language import FieldNode, InlineFragmentNode, OperationDefinitionNode, SelectionSetNode
@@ -24,6 +25,7 @@ class ResolvedFieldSet:
     local_leaves: list[tuple[TypeDef, Field]] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4096)  # the same key/requires strings are resolved many times; the AST is never mutated
 def parse_field_set(fields: str) -> SelectionSetNode:
     # Apollo also accepts a field set already wrapped in braces
     text = fields if fields.strip().startswith("{") else "{" + fields + "}"

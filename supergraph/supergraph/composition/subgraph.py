@@ -7,6 +7,7 @@ from graphql.language import (
     BooleanValueNode,
     DirectiveDefinitionNode,
     DirectiveNode,
+    DocumentNode,
     EnumTypeDefinitionNode,
     EnumTypeExtensionNode,
     EnumValueNode,
@@ -146,12 +147,7 @@ class _Reader:
             return True
         return self.link.fed2 and name == "FieldSet"
 
-    def read(self, sdl: str) -> Subgraph:
-        try:
-            document = parse(sdl)
-        except GraphQLSyntaxError as exc:
-            self.error("INVALID_GRAPHQL", f"Invalid SDL: {exc.message}")
-            raise SubgraphErrors(self.errors) from exc
+    def read(self, document: DocumentNode) -> Subgraph:
         definitions = list(document.definitions)
         self.external_types: set[str] = set()
         self.original_names: set[str] = set()
@@ -407,9 +403,9 @@ class _Reader:
 def read_subgraph(name: str, url: str, sdl: str) -> Subgraph:
     """Parse and normalise one subgraph; raises SubgraphErrors when it cannot be read."""
     try:
-        document = parse(sdl)
+        document = parse(sdl, no_location=True)
     except GraphQLSyntaxError as exc:
         error = CompositionError("INVALID_GRAPHQL", f"[{name}] Invalid SDL: {exc.message}", subgraph=name)
         raise SubgraphErrors([error]) from exc
     link = resolve_links(document, name)
-    return _Reader(name, url, link).read(sdl)
+    return _Reader(name, url, link).read(document)
