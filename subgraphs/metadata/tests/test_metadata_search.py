@@ -112,3 +112,32 @@ async def test_sqlite_and_postgresql_give_the_same_books_in_the_same_order(tmp_p
                 assert (await search(lite, **query))["totalCount"] == len(on_sqlite), query
                 assert (await search(pg, **query))["totalCount"] == len(on_postgres), query
             assert len(await walk(lite, 50, search="the")) > 100
+
+
+async def test_stop_words_in_a_search_are_still_required_and_ranked(metadata):
+    # "of" and "the" are not looked up in the index but must still occur, and still score as title words.
+    for isbn, title, authors, subjects in [
+        ("9780306406157", "Tales of Winterhold", ["Ann Other"], ["Essays"]),
+        ("9791090636071", "Winterhold Tales", ["Jo Bloggs"], ["Essays"]),
+        ("9780804429573", "Letters", ["Sam Winterhold"], ["Of mice and men"]),
+    ]:
+        doc = await metadata.query(ADD, {"input": {"isbn": isbn, "title": title, "authors": authors,
+                                                   "subjects": subjects}}, principal=ALICE)
+        assert "errors" not in doc, doc
+    assert await titles(metadata, search="of winterhold") == ["Tales of Winterhold", "Letters"]
+    assert await titles(metadata, search="winterhold of") == ["Tales of Winterhold", "Letters"]
+    assert await titles(metadata, search="winterhold the") == []  # no "the..." word in any of them
+    assert await titles(metadata, search="winterhold tales") == ["Winterhold Tales", "Tales of Winterhold"]
+
+
+async def test_a_search_of_only_stop_words_ranks_a_bounded_list(metadata, monkeypatch):
+    from bookshare_metadata.adapters import repository
+
+    everything = await walk(metadata, 100, search="the")
+    assert len(everything) > 40
+    monkeypatch.setattr(repository, "STOP_WORD_CANDIDATES", 40)
+    page = await search(metadata, search="the", first=50)
+    assert page["totalCount"] == 40 and len(page["edges"]) == 40 and not page["pageInfo"]["hasNextPage"]
+    # The 40 ranked are the first matches by ISBN, each holding a word starting with "the".
+    assert sorted(e["node"]["isbn"] for e in page["edges"]) == sorted(everything)[:40]
+    assert await walk(metadata, 7, search="the") == [e["node"]["isbn"] for e in page["edges"]]

@@ -38,7 +38,7 @@ from sqlalchemy.sql import ColumnElement
 
 from bookshare_metadata.adapters.tables import book_subjects, books
 from bookshare_metadata.domain.book import BookRecord
-from bookshare_metadata.domain.text import fold, query_terms
+from bookshare_metadata.domain.text import STOP_WORDS, fold, query_terms
 
 
 @dataclass(frozen=True)
@@ -237,28 +237,34 @@ def decode_cursor(cursor: str) -> tuple[int, str, str]:
         raise BadCursor("the cursor is not one this list gave out") from None
 
 
-def _fts5_query(terms: list[str], author_terms: list[str]) -> str:
+# A word of the search with whether it matches as a prefix (the last word does: people type "harry pott").
+Term = tuple[str, bool]
+
+
+def _flagged(terms: list[str]) -> list[Term]:
+    return [(t, i == len(terms) - 1) for i, t in enumerate(terms)]
+
+
+def _fts5_query(terms: list[Term], author_terms: list[Term]) -> str:
     def phrase(term: str, prefix: bool) -> str:
         return f'"{term}"' + ("*" if prefix else "")
 
-    parts = [phrase(t, i == len(terms) - 1) for i, t in enumerate(terms)]
-    parts += [f"authors : {phrase(t, i == len(author_terms) - 1)}" for i, t in enumerate(author_terms)]
+    parts = [phrase(t, p) for t, p in terms] + [f"authors : {phrase(t, p)}" for t, p in author_terms]
     return " AND ".join(parts)
 
 
-def _tsquery(terms: list[str], author_terms: list[str]) -> str:
-    parts = [f"{t}:*" if i == len(terms) - 1 else t for i, t in enumerate(terms)]
-    parts += [f"{t}:*B" if i == len(author_terms) - 1 else f"{t}:B" for i, t in enumerate(author_terms)]
+def _tsquery(terms: list[Term], author_terms: list[Term]) -> str:
+    parts = [f"{t}:*" if p else t for t, p in terms] + [f"{t}:*B" if p else f"{t}:B" for t, p in author_terms]
     return " & ".join(parts)
 
 
-def _padded(column: Any) -> Any:
-    return literal(" ") + column + literal(" ")
-
-
-def _contains(column: Any, term: str, prefix: bool) -> ColumnElement[bool]:
-    # Terms hold only letters and digits (domain/text.py), so they need no LIKE escaping.
-    return _padded(column).like(f"% {term}%" if prefix else f"% {term} %")
+def _contains(dialect: str, column: Any, term: str, prefix: bool) -> ColumnElement[bool]:
+    """Whether the folded column holds the word (or a word starting with it): the same test as the full-text
+    match, since folded text is words joined by single spaces. A substring search, cheaper than LIKE."""
+    padded = literal(" ") + column + literal(" ")
+    needle = literal(f" {term}" if prefix else f" {term} ")
+    position = func.instr(padded, needle) if dialect == "sqlite" else func.strpos(padded, needle)
+    return position > 0
 
 
 # SQLite: the FTS5 table holds the same folded text and the sort key, so candidates are ranked and paged
@@ -266,21 +272,31 @@ def _contains(column: Any, term: str, prefix: bool) -> ColumnElement[bool]:
 books_fts = table("books_fts", column("isbn", String), column("sort_title", String), column("title", String),
                   column("authors", String), column("subjects", String))
 
+# A search made only of stop words ("and the", "of the") matches a large part of any catalogue, and ranking all
+# of it costs more than a search may: only this many books are ranked, the first by ISBN (the same on both
+# engines), and the list and its totalCount end there. Searches with any other word rank every match.
+STOP_WORD_CANDIDATES = 200
 
-def _score(terms: list[str], title: Any, authors: Any, subjects: Any) -> Any:
+
+def _score(dialect: str, terms: list[str], title: Any, authors: Any, subjects: Any) -> Any:
     if not terms:
         return literal(0, Integer)
     score: Any = literal(0, Integer)
-    for i, term in enumerate(terms):
-        prefix = i == len(terms) - 1
-        score = score + case((_contains(title, term, prefix), 3), else_=0)
-        score = score + case((_contains(authors, term, prefix), 2), else_=0)
-        score = score + case((_contains(subjects, term, prefix), 1), else_=0)
+    for term, prefix in _flagged(terms):
+        score = score + case((_contains(dialect, title, term, prefix), 3), else_=0)
+        score = score + case((_contains(dialect, authors, term, prefix), 2), else_=0)
+        score = score + case((_contains(dialect, subjects, term, prefix), 1), else_=0)
     phrase = " ".join(terms)
     if len(terms) > 1:
-        score = score + case((_contains(title, phrase, True), 3), else_=0)
+        score = score + case((_contains(dialect, title, phrase, True), 3), else_=0)
     score = score + case((title == phrase, 5), else_=0)
     return score
+
+
+def _required(dialect: str, terms: list[Term], title: Any, authors: Any, subjects: Any) -> list[ColumnElement[bool]]:
+    """Stop words are not looked up in the index but still required, word by word, on what it found."""
+    return [or_(_contains(dialect, title, t, p), _contains(dialect, authors, t, p), _contains(dialect, subjects, t, p))
+            for t, p in terms]
 
 
 def _side_filters(isbn: Any, query: SearchQuery) -> list[ColumnElement[bool]]:
@@ -294,22 +310,33 @@ def _side_filters(isbn: Any, query: SearchQuery) -> list[ColumnElement[bool]]:
 
 
 def _ranked(dialect: str, query: SearchQuery) -> Any:
-    """(isbn, sort_title, score) of every matching book, as a subquery."""
-    terms, author_terms = query.terms, query.author_terms
-    if dialect == "sqlite" and (terms or author_terms):
-        match = text("books_fts MATCH :ftsq").bindparams(ftsq=_fts5_query(terms, author_terms))
-        score = _score(terms, books_fts.c.title, books_fts.c.authors, books_fts.c.subjects)
+    """(isbn, sort_title, score) of every matching book (see STOP_WORD_CANDIDATES), as a subquery."""
+    terms = query.terms
+    author_terms = _flagged(query.author_terms)
+    indexed = [(t, p) for t, p in _flagged(terms) if t not in STOP_WORDS]
+    checked = [(t, p) for t, p in _flagged(terms) if t in STOP_WORDS]
+    use_index = bool(indexed or author_terms)
+    if dialect == "sqlite" and use_index:
+        cols = (books_fts.c.title, books_fts.c.authors, books_fts.c.subjects)
+        match = text("books_fts MATCH :ftsq").bindparams(ftsq=_fts5_query(indexed, author_terms))
+        score = _score(dialect, terms, *cols)
         return (select(books_fts.c.isbn, books_fts.c.sort_title, score.label("score")).select_from(books_fts)
-                .where(match, *_side_filters(books_fts.c.isbn, query)).subquery())
+                .where(match, *_side_filters(books_fts.c.isbn, query), *_required(dialect, checked, *cols))
+                .subquery())
+    cols = (books.c.search_title, books.c.search_authors, books.c.search_subjects)
     conditions = _side_filters(books.c.isbn, query)
     if query.language is not None:  # on `books` itself, no need to go round through a subquery
         conditions = [*_side_filters(books.c.isbn, SearchQuery(subject=query.subject)),
                       books.c.language == query.language.strip().lower()]
-    if terms or author_terms:
+    if use_index:
         conditions.append(text("books.search_vector @@ to_tsquery('simple'::regconfig, :tsq)")
-                          .bindparams(tsq=_tsquery(terms, author_terms)))
-    score = _score(terms, books.c.search_title, books.c.search_authors, books.c.search_subjects)
-    return select(books.c.isbn, books.c.sort_title, score.label("score")).where(*conditions).subquery()
+                          .bindparams(tsq=_tsquery(indexed, author_terms)))
+    conditions += _required(dialect, checked, *cols)
+    score = _score(dialect, terms, *cols)
+    ranked = select(books.c.isbn, books.c.sort_title, score.label("score")).where(*conditions)
+    if checked and not use_index:
+        ranked = ranked.order_by(books.c.isbn).limit(STOP_WORD_CANDIDATES)
+    return ranked.subquery()
 
 
 async def search_books(session: AsyncSession, query: SearchQuery, *, first: int, after: str | None = None,

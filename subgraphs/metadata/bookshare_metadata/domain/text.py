@@ -5,6 +5,14 @@ from __future__ import annotations
 import unicodedata
 
 MAX_TERMS = 12
+
+# English words so common that an index lookup of them is slower than checking them on the few books the
+# other words found. They still count: a book must contain them and they score as any word does
+# (adapters/repository.py). Shared by both engines, so both find the same books.
+STOP_WORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its", "of", "on",
+    "or", "the", "to", "with",
+})
 MAX_TERM_LENGTH = 64
 
 
