@@ -274,7 +274,10 @@ class Gateway:
         *,
         headers: dict[str, str] | None = None,
         explain: bool = False,
+        read_only: bool = False,
     ) -> GatewayResult:
+        """`read_only`: the caller changes only top-level keys of the body it gets (not `data` in place), so a
+        shared (deduplicated) answer needs no private copy: much cheaper under load (see dedup.py)."""
         if not isinstance(query, str) or not query.strip():
             return GatewayResult({"errors": [_gql_error("Must provide query string.", "BAD_REQUEST")]}, 400)
         if variables is None:
@@ -301,7 +304,8 @@ class Gateway:
         if self.inflight is not None and not explain and op.operation.value == "query":
             key = request_key(query, operation_name, variables, headers)
             if key is not None:
-                return await self.inflight.run(key, lambda: self._run(cached, variables, headers, explain))
+                return await self.inflight.run(key, lambda: self._run(cached, variables, headers, explain),
+                                               read_only=read_only)
         return await self._run(cached, variables, headers, explain)
 
     async def _run(self, cached: CachedPlan, variables: dict[str, Any], headers: dict[str, str] | None,

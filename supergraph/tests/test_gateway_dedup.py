@@ -173,3 +173,27 @@ async def test_the_setting_turns_it_off(entities, monkeypatch):
     await gw.aclose()
     monkeypatch.setenv(DEDUPLICATE_ENV, "true")
     assert entities.gateway().inflight is not None
+
+
+async def test_read_only_callers_share_data_and_private_callers_still_get_their_own(entities):
+    _clear(entities)
+    client = GatedClient()
+    gw = entities.gateway(client=client)
+    results = await _together(gw, client, [
+        gw.execute(QUERY, read_only=True),
+        gw.execute(QUERY),
+        gw.execute(QUERY, read_only=True),
+        gw.execute(QUERY),
+    ])
+    assert all(r.body == ANSWER for r in results)
+    assert gw.inflight.shared_requests == 3
+    reader, private, other_reader, other_private = results
+    assert reader.body is not other_reader.body and reader.body["data"] is other_reader.body["data"]
+    reader.body["errors"] = ["masked for this caller"]
+    assert "errors" not in other_reader.body
+    # a private caller changing data deep down (as authorization completion does) reaches no one else
+    private.body["data"]["users"][1]["plan"] = None
+    other_private.body["data"]["users"].pop()
+    assert reader.body["data"] == other_reader.body["data"] == ANSWER["data"]
+    assert private.body["data"] is not other_private.body["data"]
+    await gw.aclose()
