@@ -23,6 +23,10 @@ SUPERGRAPH_PATH_ENV = "BOOKSHARE_SUPERGRAPH_PATH"
 
 _JSON = [(b"content-type", b"application/json")]
 
+# uvicorn's fastest pair, named rather than left to "auto" (which quietly falls back to asyncio and h11 when a
+# wheel is missing); both are uvicorn[standard] dependencies.
+SERVER_OPTIONS: dict[str, Any] = {"loop": "uvloop", "http": "httptools"}
+
 
 class GatewayApp:
     """ASGI application. `gateway` is created from the SDL at construction (so a bad supergraph fails early)."""
@@ -105,7 +109,9 @@ class GatewayApp:
         extra = self.subgraph_headers(headers) if self.subgraph_headers else None
         explain = headers.get(EXPLAIN_HEADER, "").strip().lower() in ("1", "true", "yes")
         try:
-            result = await self.gateway.execute(query, variables, op_name, headers=extra, explain=explain)
+            # read_only: the body is only serialised here, so a deduplicated answer needs no private copy
+            result = await self.gateway.execute(query, variables, op_name, headers=extra, explain=explain,
+                                                read_only=True)
         except Exception:  # noqa: BLE001 - never show a stack trace to a client
             log.exception("request failed")
             result = GatewayResult({"errors": [{"message": "Internal server error",
@@ -160,12 +166,12 @@ def run(supergraph_path: str, host: str = "127.0.0.1", port: int = 4000, workers
     with open(supergraph_path, encoding="utf-8") as fh:
         sdl = fh.read()
     if workers <= 1:
-        uvicorn.run(create_app(sdl), host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(create_app(sdl), host=host, port=port, log_level="warning", access_log=False, **SERVER_OPTIONS)
         return
     # check it once here so a bad supergraph fails before any worker starts
     create_app(sdl)
     os.environ[SUPERGRAPH_PATH_ENV] = os.path.abspath(supergraph_path)
     uvicorn.run(
         "supergraph.server:app_from_env", factory=True, host=host, port=port, workers=workers,
-        log_level="warning", access_log=False,
+        log_level="warning", access_log=False, **SERVER_OPTIONS,
     )
