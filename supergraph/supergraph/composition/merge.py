@@ -336,12 +336,35 @@ class Merger:
             if canonical not in directive_names and self.is_applied(canonical):
                 directive_names[canonical] = canonical
         return Supergraph(
+            executable_directives=self.merge_executable_directives(),
             graphs=[Graph(self.graphs[i], s.name, s.url) for i, s in enumerate(self.subgraphs)],
             types=self.types,
             root_types=roots,
             join_version=self.join_version(),
             directive_names=directive_names,
         )
+
+    def merge_executable_directives(self) -> list[str]:
+        """Directives for operations are kept when every subgraph defines them, on their common locations."""
+        printed = []
+        first = self.subgraphs[0].executable_directives
+        for name in first:
+            definitions = [s.executable_directives.get(name) for s in self.subgraphs]
+            if any(d is None for d in definitions):
+                continue
+            present = [d for d in definitions if d is not None]
+            locations = sorted(loc for loc in present[0].locations if all(loc in d.locations for d in present))
+            if not locations:
+                continue
+            args = []
+            for arg_name, arg in present[0].args.items():
+                if all(arg_name in d.args for d in present):
+                    default = f" = {print_ast(arg.default)}" if arg.default is not None else ""
+                    args.append(f"{arg_name}: {arg.type}{default}")
+            arguments = f"({', '.join(args)})" if args else ""
+            repeatable = " repeatable" if all(d.repeatable for d in present) else ""
+            printed.append(f"directive @{name}{arguments}{repeatable} on {' | '.join(locations)}")
+        return printed
 
     def is_applied(self, canonical: str) -> bool:
         for merged in self.types.values():

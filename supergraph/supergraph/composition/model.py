@@ -103,6 +103,14 @@ class TypeDef:
 
 
 @dataclass
+class ExecutableDirective:
+    name: str
+    locations: list[str]
+    repeatable: bool
+    args: dict[str, Argument] = field(default_factory=dict)
+
+
+@dataclass
 class Subgraph:
     name: str
     url: str
@@ -112,6 +120,8 @@ class Subgraph:
     root_types: dict[str, str] = field(default_factory=dict)  # operation -> type name (always canonical)
     # local names the subgraph gave to directives that end up in the supergraph (e.g. tag -> mytag)
     directive_names: dict[str, str] = field(default_factory=dict)
+    # custom directives usable in operations (`directive @x on FIELD`): (locations, repeatable, arguments)
+    executable_directives: dict[str, ExecutableDirective] = field(default_factory=dict)
 
     def object_like(self, name: str) -> TypeDef | None:
         t = self.types.get(name)

@@ -222,6 +222,7 @@ def print_supergraph(supergraph: Supergraph) -> str:
     links = ['@link(url: "https://specs.apollo.dev/link/v1.0")',
              f'@link(url: "https://specs.apollo.dev/join/v{version[0]}.{version[1]}", for: EXECUTION)']
     directives, types = _join_definitions(version)
+    directives.extend(supergraph.executable_directives)
     for canonical, (url, purpose, definition, extra_types) in _FEATURES.items():
         if canonical not in names:
             continue

@@ -44,6 +44,7 @@ from .model import (
     AppliedDirective,
     Argument,
     EnumValue,
+    ExecutableDirective,
     Field,
     Key,
     Subgraph,
@@ -66,6 +67,10 @@ _STRING_ARGUMENTS = {
     "provides": (("fields", True),),
     "override": (("from", True), ("label", False)),
     "tag": (("name", True),),
+}
+EXECUTABLE_LOCATIONS = {
+    "QUERY", "MUTATION", "SUBSCRIPTION", "FIELD", "FRAGMENT_DEFINITION", "FRAGMENT_SPREAD", "INLINE_FRAGMENT",
+    "VARIABLE_DEFINITION",
 }
 BUILT_IN_DIRECTIVES = {"deprecated", "specifiedBy", "oneOf", "include", "skip"}
 BUILT_IN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
@@ -170,6 +175,7 @@ class _Reader:
         self.check_root_names()
         self.check_references()
         self.check_directives(definitions)
+        self.read_executable_directives(definitions)
         if self.errors:
             raise SubgraphErrors(self.errors)
         return self.subgraph
@@ -323,6 +329,22 @@ class _Reader:
                     f'("{local}" is instead): this is not supported by federation. If a root type does not use '
                     "its default name, there should be no other type with that default name.",
                     default,
+                )
+
+    def read_executable_directives(self, definitions: list) -> None:
+        for node in definitions:
+            if not isinstance(node, DirectiveDefinitionNode):
+                continue
+            name = node.name.value
+            if name in self.link.names or name in BUILT_IN_DIRECTIVES or name == "link":
+                continue
+            locations = [loc.value for loc in node.locations if loc.value in EXECUTABLE_LOCATIONS]
+            if locations:
+                self.subgraph.executable_directives[name] = ExecutableDirective(
+                    name=name,
+                    locations=locations,
+                    repeatable=node.repeatable,
+                    args={a.name.value: self.read_argument(a) for a in node.arguments or ()},
                 )
 
     def check_directives(self, definitions: list) -> None:

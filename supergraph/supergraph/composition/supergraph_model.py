@@ -92,3 +92,5 @@ class Supergraph:
     join_version: tuple[int, int]
     # canonical directive name -> name used in the supergraph (e.g. tag -> mytag), for those applied
     directive_names: dict[str, str]
+    # `directive @x(...) on FIELD | ...` definitions common to all subgraphs, already printed
+    executable_directives: list[str] = field(default_factory=list)

@@ -28,6 +28,10 @@ from graphql.language import (
 from supergraph.composition import SubgraphSource
 
 FIXTURES = Path(__file__).parent / "fixtures"
+EXECUTABLE_LOCATIONS = {
+    "QUERY", "MUTATION", "SUBSCRIPTION", "FIELD", "FRAGMENT_DEFINITION", "FRAGMENT_SPREAD", "INLINE_FRAGMENT",
+    "VARIABLE_DEFINITION",
+}
 REPO = Path(__file__).resolve().parents[3]
 FEDERATION_TOOL = REPO / "tools" / "federation"
 
@@ -111,7 +115,11 @@ def api_schema_from_supergraph(supergraph_sdl: str) -> str:
     }
     definitions = []
     for node in document.definitions:
-        if isinstance(node, DirectiveDefinitionNode | SchemaDefinitionNode):
+        if isinstance(node, DirectiveDefinitionNode):
+            if all(loc.value in EXECUTABLE_LOCATIONS for loc in node.locations):
+                definitions.append(node)  # directives for operations are part of the API
+            continue
+        if isinstance(node, SchemaDefinitionNode):
             continue
         if not isinstance(node, TypeDefinitionNode):
             continue
