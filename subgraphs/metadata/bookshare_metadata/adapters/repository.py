@@ -294,7 +294,7 @@ def _score(dialect: str, terms: list[str], title: Any, authors: Any, subjects: A
 
 
 def _required(dialect: str, terms: list[Term], title: Any, authors: Any, subjects: Any) -> list[ColumnElement[bool]]:
-    """Stop words are not looked up in the index but still required, word by word, on what it found."""
+    """Words not looked up in the index are still required, word by word, on the books it found."""
     return [or_(_contains(dialect, title, t, p), _contains(dialect, authors, t, p), _contains(dialect, subjects, t, p))
             for t, p in terms]
 
@@ -310,11 +310,24 @@ def _side_filters(isbn: Any, query: SearchQuery) -> list[ColumnElement[bool]]:
 
 
 def _ranked(dialect: str, query: SearchQuery) -> Any:
-    """(isbn, sort_title, score) of every matching book (see STOP_WORD_CANDIDATES), as a subquery."""
+    """(isbn, sort_title, score) of every matching book (see STOP_WORD_CANDIDATES), as a subquery.
+
+    Which words are looked up in the full-text index and which are checked on the books it found is chosen per
+    engine, for speed only (the books found are the same): FTS5 intersects even a stop word's long list faster
+    than it reads the rows; PostgreSQL's GIN index is slow to expand a short prefix ("the:*" is every word
+    starting with "the"), so a stop word that is the last, prefix, word is checked on the rows instead."""
     terms = query.terms
     author_terms = _flagged(query.author_terms)
-    indexed = [(t, p) for t, p in _flagged(terms) if t not in STOP_WORDS]
-    checked = [(t, p) for t, p in _flagged(terms) if t in STOP_WORDS]
+    words = _flagged(terms)
+    bounded = bool(words) and not author_terms and all(t in STOP_WORDS for t, _ in words)
+    if bounded:
+        indexed: list[Term] = []
+        checked = words
+    elif dialect == "sqlite":
+        indexed, checked = words, []
+    else:
+        indexed = [(t, p) for t, p in words if t not in STOP_WORDS or not p]
+        checked = [(t, p) for t, p in words if t in STOP_WORDS and p]
     use_index = bool(indexed or author_terms)
     if dialect == "sqlite" and use_index:
         cols = (books_fts.c.title, books_fts.c.authors, books_fts.c.subjects)
@@ -334,7 +347,7 @@ def _ranked(dialect: str, query: SearchQuery) -> Any:
     conditions += _required(dialect, checked, *cols)
     score = _score(dialect, terms, *cols)
     ranked = select(books.c.isbn, books.c.sort_title, score.label("score")).where(*conditions)
-    if checked and not use_index:
+    if bounded:
         ranked = ranked.order_by(books.c.isbn).limit(STOP_WORD_CANDIDATES)
     return ranked.subquery()
 
