@@ -362,10 +362,13 @@ async def search_books(session: AsyncSession, query: SearchQuery, *, first: int,
         stmt = stmt.where(or_(ranked.c.score < s, and_(ranked.c.score == s, or_(
             ranked.c.sort_title > title, and_(ranked.c.sort_title == title, ranked.c.isbn > isbn)))))
     stmt = stmt.order_by(ranked.c.score.desc(), ranked.c.sort_title, ranked.c.isbn).limit(first + 1)
-    rows = (await session.execute(stmt)).all()
-    found = await get_books(session, [row.isbn for row in rows[:first]])
-    page = [(found[row.isbn], encode_cursor(int(row.score), row.sort_title, row.isbn))
-            for row in rows[:first] if row.isbn in found]
+    # The page's books are read in the same statement: one round trip per search.
+    chosen = stmt.subquery("page")
+    with_books = (select(chosen.c.score.label("rank_score"), chosen.c.sort_title.label("rank_key"), *_BOOK_COLUMNS)
+                  .join_from(chosen, books, books.c.isbn == chosen.c.isbn)
+                  .order_by(chosen.c.score.desc(), chosen.c.sort_title, chosen.c.isbn))
+    rows = (await session.execute(with_books)).all()
+    page = [(_row_to_book(row), encode_cursor(int(row.rank_score), row.rank_key, row.isbn)) for row in rows[:first]]
     return page, len(rows) > first
 
 
