@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from graphql import print_ast
-
 from .merge_base import _CARRIED_ORDER, Hint, MergerBase, _human_list, _OverrideState, _uses, graph_enum_names
 from .merge_fields import FieldMerging
 from .merge_values import ValueMerging
@@ -28,6 +26,7 @@ from .supergraph_model import (
     MergedType,
     Supergraph,
 )
+from .values import print_value
 
 __all__ = ["Hint", "Merger", "MergerBase", "graph_enum_names"]
 
@@ -148,7 +147,7 @@ class Merger(FieldMerging, ValueMerging):
             args = []
             for arg_name, arg in present[0].args.items():
                 if all(arg_name in d.args for d in present):
-                    default = f" = {print_ast(arg.default)}" if arg.default is not None else ""
+                    default = f" = {print_value(arg.default)}" if arg.default is not None else ""
                     args.append(f"{arg_name}: {arg.type}{default}")
             arguments = f"({', '.join(args)})" if args else ""
             repeatable = " repeatable" if all(d.repeatable for d in present) else ""

@@ -6,7 +6,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from graphql import print_ast
 from graphql.language import ListValueNode, ValueNode
 
 from .errors import CompositionError
@@ -23,6 +22,7 @@ from .supergraph_model import (
 )
 from .typerefs import is_subtype, named_type
 from .usage import used_fields
+from .values import print_value
 
 # Directives composition carries into the supergraph, and the built-in ones kept on elements
 _CARRIED_ORDER = ("inaccessible", "tag", "authenticated", "requiresScopes", "policy")
@@ -72,7 +72,7 @@ def graph_enum_names(names: list[str]) -> list[str]:
 
 
 def _value_key(value: ValueNode | None) -> str | None:
-    return None if value is None else print_ast(value)
+    return None if value is None else print_value(value)
 
 
 def _human_list(items: list[str], singular: str, plural: str) -> str:
@@ -175,14 +175,14 @@ class MergerBase:
                 for application in applications:
                     value = application.args.get(argument)
                     for alternative in value.values if isinstance(value, ListValueNode) else ():
-                        key = print_ast(alternative)
+                        key = print_value(alternative)
                         if key not in keys:
                             keys.add(key)
                             alternatives.append(alternative)
                 merged.append(AppliedDirective(name, {argument: ListValueNode(values=tuple(alternatives))}))
             elif name in _BUILT_IN_KEPT:
                 def args_key(application: AppliedDirective) -> tuple:
-                    return tuple(sorted((k, print_ast(v)) for k, v in application.args.items()))
+                    return tuple(sorted((k, print_value(v)) for k, v in application.args.items()))
 
                 best = Counter(args_key(a) for a in applications).most_common(1)[0][0]
                 merged.append(next(a for a in applications if args_key(a) == best))

@@ -7,6 +7,7 @@ from graphql.language import StringValueNode, ValueNode
 
 from .model import ENUM, INPUT_OBJECT, INTERFACE, OBJECT, SCALAR, UNION, AppliedDirective
 from .supergraph_model import JoinField, JoinType, MergedArgument, MergedField, MergedType, Supergraph
+from .values import print_value
 
 _LINK_PURPOSE = '''enum link__Purpose {
   """
@@ -69,7 +70,7 @@ def _args(pairs: list[tuple[str, str | None]]) -> str:
 
 
 def _applied(directive: AppliedDirective, names: dict[str, str]) -> str:
-    args = [(k, print_ast(v)) for k, v in directive.args.items()]
+    args = [(k, print_value(v)) for k, v in directive.args.items()]
     return f"@{names.get(directive.name, directive.name)}{_args(args)}"
 
 
@@ -97,7 +98,7 @@ def _join_field(join: JoinField) -> str:
 
 
 def _value(value: ValueNode | None) -> str:
-    return "" if value is None else " = " + print_ast(value)
+    return "" if value is None else " = " + print_value(value)
 
 
 def _split(directives: list[AppliedDirective]) -> tuple[list[AppliedDirective], list[AppliedDirective]]:

@@ -272,6 +272,54 @@ def test_composition_random_reachability_agrees_with_apollo(seed, apollo_compose
     assert sorted(e.message for e in ours.errors if e.code != "SATISFIABILITY_ERROR") == sorted(other_errors)
 
 
+def random_requires_subgraphs(seed: int) -> list[SubgraphSource]:
+    """Nested and fragment @requires, nested @provides, input-object defaults, deprecated enum values, unions
+    that differ per subgraph, described types."""
+    r = random.Random(seed)
+    link = LINK.replace(', "@override"', "").replace('"@inaccessible"', '"@inaccessible", "@tag"')
+    names = ["a", "b", "c"][: r.randint(2, 3)]
+    parts: dict[str, list[str]] = {n: [link] for n in names}
+    roots: dict[str, list[str]] = {n: [] for n in names}
+    owner = names[0]
+    label = "label: String " if r.random() < 0.5 else ""
+    parts[owner].append(f'"""Where"""\ntype Loc @shareable {{ lat: Float lng: Float {label}}}')
+    parts[owner].append('type Shop @key(fields: "id") { id: ID! loc: Loc @shareable kind: Kind '
+                        "tags: [String!] @shareable }")
+    old = ' OLD @deprecated(reason: "gone")' if r.random() < 0.5 else ""
+    parts[owner].append(f"enum Kind {{ BIG SMALL{old} }}")
+    first = ", first: Int = 10" if r.random() < 0.5 else ""
+    roots[owner].append(f"shops(filter: ShopFilter = {{kind: BIG}}{first}): [Shop]")
+    parts[owner].append("input ShopFilter { kind: Kind " + ("near: Float" if r.random() < 0.5 else "") + " }")
+    for name in names[1:]:
+        selection = r.choice(["loc { lat lng }", "loc { lat }", "loc { ... on Loc { lat } }", "tags loc { lng }"])
+        fields = ["id: ID!"]
+        if "loc" in selection:
+            fields.append("loc: Loc @external")
+        if "tags" in selection:
+            fields.append("tags: [String!] @external")
+        unit = '(unit: String = "km")' if r.random() < 0.4 else ""
+        fields.append(f'distance{unit}: Float @requires(fields: "{selection}")')
+        parts[name].append('type Shop @key(fields: "id") { ' + " ".join(fields) + " }")
+        parts[name].append("type Loc @shareable { lat: Float lng: Float }")
+        if r.random() < 0.5:
+            parts[name].append('type Visit @key(fields: "id") { id: ID! shop: Shop @provides(fields: "loc { lat }") '
+                               "note: String }")
+            roots[name].append("visits: [Visit]")
+        if r.random() < 0.5:
+            candidates = ["Shop", "Visit"] if "type Visit" in "\n".join(parts[name]) else ["Shop"]
+            parts[name].append(f"union Found = {' | '.join(r.sample(candidates, 1))}")
+            roots[name].append(f"find{name}: [Found]")
+    for name in names:
+        parts[name].append("type Query { " + (" ".join(roots[name]) or f"p{name}: Int") + " }")
+    return [SubgraphSource(n, f"http://{n}/graphql", "\n".join(parts[n])) for n in names]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_composition_random_requires_and_provides_agree_with_apollo(seed, apollo_compose):
+    subgraphs = random_requires_subgraphs(seed)
+    _assert_agree(subgraphs, apollo_compose(subgraphs))
+
+
 def _assert_agree(subgraphs: list[SubgraphSource], apollo: dict) -> None:
     ours = compose(subgraphs)
     if "errors" in apollo:
@@ -296,6 +344,7 @@ def test_composition_random_subgraphs_agree_with_apollo(seed, apollo_compose):
 
 def test_composition_random_generator_covers_both_outcomes(apollo_compose):
     """The random sets must exercise both successful and refused compositions, or they prove little."""
-    for generate in (random_subgraphs, random_entity_subgraphs, random_reachability_subgraphs):
+    for generate in (random_subgraphs, random_entity_subgraphs, random_reachability_subgraphs,
+                     random_requires_subgraphs):
         outcomes = {"errors" in apollo_compose(generate(seed)) for seed in SEEDS}
         assert outcomes == {True, False}, generate.__name__
