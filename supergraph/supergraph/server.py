@@ -20,6 +20,7 @@ SubgraphHeaders = Callable[[Mapping[str, str]], dict[str, str]]
 MAX_BODY_BYTES = 2 * 1024 * 1024
 EXPLAIN_HEADER = "bookshare-explain"
 SUPERGRAPH_PATH_ENV = "BOOKSHARE_SUPERGRAPH_PATH"
+GC_GEN0_THRESHOLD = 20_000
 
 _JSON = [(b"content-type", b"application/json")]
 
@@ -42,6 +43,7 @@ class GatewayApp:
         self.gateway = gateway or Gateway(supergraph_sdl, url_overrides=url_overrides)
         self.subgraph_headers = subgraph_headers
         self.ready = False
+        self._gc_thresholds: tuple[int, ...] | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         kind = scope["type"]
@@ -58,10 +60,17 @@ class GatewayApp:
                 # on every collection (measured: 6 ms -> 2.2 ms of CPU per benchmark request)
                 gc.collect()
                 gc.freeze()
+                # one benchmark answer allocates tens of thousands of short-lived objects: at the default gen-0
+                # threshold (700) that is dozens of collections per request. Measured with one worker under wrk
+                # (dedup off): about 4.3 instead of 5 ms of CPU per request, 107-128 instead of 89-103 req/s.
+                self._gc_thresholds = gc.get_threshold()
+                gc.set_threshold(GC_GEN0_THRESHOLD, *self._gc_thresholds[1:])
                 self.ready = True
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 self.ready = False
+                if self._gc_thresholds is not None:
+                    gc.set_threshold(*self._gc_thresholds)
                 await self.gateway.aclose()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
