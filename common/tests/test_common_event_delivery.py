@@ -249,3 +249,46 @@ async def test_published_events_are_pruned_after_retention_and_pending_ones_neve
     async with db.session() as session:
         assert await session.scalar(select(func.count()).select_from(outbox)) == 1
     assert await pending_count(db) == 1
+
+
+async def test_events_that_arrive_together_share_a_commit_and_a_bad_one_spoils_none(
+    db: Database, broker: Broker
+) -> None:
+    poison = user_event()
+
+    async def apply_unless_poison(session, event) -> None:  # noqa: ANN001
+        if event.data["id"] == poison.data["id"]:
+            raise ValueError("this one is poison")
+        await count_application(session, event)
+
+    commits: list[int] = []
+    db.on_commit(lambda: commits.append(1))
+    good = [user_event() for _ in range(40)]
+    transport = broker.transport()
+    await transport.connect()
+    consumer = Consumer(SERVICE, db, transport, {"auth_user_add": apply_unless_poison}, max_attempts=2,
+                        retry_delay=0.01, prefetch=100)
+    if broker.kind == "memory":
+        broker.memory.declare(SERVICE, ["auth_user_add"])
+    else:
+        await transport.declare(SERVICE, ["auth_user_add"])
+    for event in good[:20] + [poison] + good[20:]:
+        await transport.publish(event.to_json(), routing_key="auth_user_add", message_id=event.id)
+    await consumer.start()
+
+    async def all_good_applied() -> bool:
+        return len(await applied_counts(db)) == len(good)
+
+    await wait_until(all_good_applied)
+    letters: list = []
+
+    async def poison_dead() -> bool:
+        letters.extend(await transport.dead_letters(SERVICE))
+        return bool(letters)
+
+    await wait_until(poison_dead)
+    assert set((await applied_counts(db)).values()) == {1}
+    assert [letter.message_id for letter in letters] == [poison.id]
+    if broker.kind == "rabbitmq":
+        # Delivered together (prefetch 100), the 41 events took far fewer commits than one each.
+        assert len(commits) < len(good)

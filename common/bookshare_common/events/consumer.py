@@ -37,8 +37,17 @@ async def record_in_inbox(session: AsyncSession, envelope: Envelope) -> bool:
 
 
 class Consumer:
+    """Applies each event once, in a transaction that also records it in the inbox, and acknowledges it
+    only after that commit.
+
+    Messages that arrive together are applied together, in one transaction (up to `max_batch`): one commit
+    instead of one per event, which is what a busy consumer spends most of its time on. If anything in
+    such a batch fails, nothing of it is kept and each of its events is applied again on its own, with the
+    usual retries, so a bad event never takes good ones down with it.
+    """
+
     def __init__(self, service: str, db: Database, transport: Transport, handlers: Mapping[str, Handler], *,
-                 max_attempts: int = 5, retry_delay: float = 0.2, prefetch: int = 32) -> None:
+                 max_attempts: int = 5, retry_delay: float = 0.2, prefetch: int = 32, max_batch: int = 100) -> None:
         self.service = service
         self._db = db
         self._transport = transport
@@ -47,6 +56,9 @@ class Consumer:
         self._retry_delay = retry_delay
         self._prefetch = prefetch
         self._started = False
+        self._max_batch = max_batch
+        self._waiting: list[tuple[Envelope, Handler, asyncio.Future[bool]]] = []
+        self._flushing = False
 
     async def start(self) -> None:
         if self._handlers:
@@ -71,6 +83,9 @@ class Consumer:
                         message_id=delivery.message_id, reason=str(exc))
             await delivery.dead_letter(str(exc))
             return
+        if self._max_batch > 1 and await self._apply_with_others(envelope, handler):
+            await delivery.ack()
+            return
         error: Exception | None = None
         for attempt in range(1, self._max_attempts + 1):
             try:
@@ -87,6 +102,44 @@ class Consumer:
             await delivery.dead_letter(f"handler failed {self._max_attempts} times: {type(error).__name__}: {error}")
             return
         await delivery.ack()  # only now: the change and the inbox row are committed
+
+    async def _apply_with_others(self, envelope: Envelope, handler: Handler) -> bool:
+        """Apply the event in a batch with the others waiting; False when it must be applied on its own
+        (it arrived alone, or its batch failed)."""
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((envelope, handler, done))
+        if not self._flushing:
+            self._flushing = True
+            asyncio.get_running_loop().create_task(self._flush())
+        return await done
+
+    async def _flush(self) -> None:
+        try:
+            while self._waiting:
+                await asyncio.sleep(0)  # let the deliveries that are already here join this batch
+                batch, self._waiting = self._waiting[:self._max_batch], self._waiting[self._max_batch:]
+                if len(batch) == 1:
+                    batch[0][2].set_result(False)  # alone: the ordinary path, with its own retries
+                    continue
+                try:
+                    async with self._db.transaction() as session:
+                        for envelope, handler, _ in batch:
+                            if await record_in_inbox(session, envelope):
+                                await handler(session, envelope)
+                    ok = True
+                except Exception as exc:  # noqa: BLE001 - every event of the batch is retried on its own
+                    log.info("batch failed, applying its events one by one", service=self.service,
+                             size=len(batch), error=f"{type(exc).__name__}: {exc}")
+                    ok = False
+                for *_, done in batch:
+                    if not done.done():
+                        done.set_result(ok)
+        finally:
+            self._flushing = False
+            for *_, done in self._waiting:  # cancelled mid-way: let the waiters take the ordinary path
+                if not done.done():
+                    done.set_result(False)
+            self._waiting = []
 
     async def _apply(self, envelope: Envelope, handler: Handler) -> None:
         async with self._db.transaction() as session:
