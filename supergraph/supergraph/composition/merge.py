@@ -125,6 +125,7 @@ class Merger(FieldMerging, ValueMerging):
                 directive_names[canonical] = canonical
         return Supergraph(
             executable_directives=self.merge_executable_directives(),
+            composed_directives=[c for c in self.composed.values() if self.is_applied(c.name)],
             graphs=[Graph(self.graphs[i], s.name, s.url) for i, s in enumerate(self.subgraphs)],
             types=self.types,
             root_types=roots,

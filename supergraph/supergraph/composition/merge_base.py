@@ -14,6 +14,7 @@ from .model import (
     INTERFACE,
     UNION,
     AppliedDirective,
+    ComposedDirective,
     Subgraph,
     TypeDef,
 )
@@ -99,6 +100,10 @@ class MergerBase:
         self.enum_usage: dict[str, set[str]] = {}  # enum -> {"Input", "Output"}
         self.enum_examples: dict[tuple[str, str], str] = {}
         self.used = [used_fields(s) for s in subgraphs]
+        self.composed: dict[str, ComposedDirective] = {}
+        for subgraph in subgraphs:
+            for name, composed in subgraph.composed_directives.items():
+                self.composed.setdefault(name, composed)
 
     # ---- helpers -------------------------------------------------------------------------------
 
@@ -180,7 +185,14 @@ class MergerBase:
                             keys.add(key)
                             alternatives.append(alternative)
                 merged.append(AppliedDirective(name, {argument: ListValueNode(values=tuple(alternatives))}))
-            elif name in _BUILT_IN_KEPT:
+            elif name in self.composed and self.composed[name].repeatable:
+                distinct: set[tuple] = set()
+                for application in applications:
+                    key = tuple(sorted((k, print_value(v)) for k, v in application.args.items()))
+                    if key not in distinct:
+                        distinct.add(key)
+                        merged.append(application)
+            elif name in _BUILT_IN_KEPT or name in self.composed:
                 def args_key(application: AppliedDirective) -> tuple:
                     return tuple(sorted((k, print_value(v)) for k, v in application.args.items()))
 

@@ -111,6 +111,17 @@ class ExecutableDirective:
 
 
 @dataclass
+class ComposedDirective:
+    """A custom directive a subgraph asks to keep in the supergraph with @composeDirective."""
+
+    name: str  # its name in the subgraph, and in the supergraph
+    url: str  # the spec it is linked from
+    original: str  # its name in that spec
+    definition: str  # printed `directive @...` definition
+    repeatable: bool
+
+
+@dataclass
 class Subgraph:
     name: str
     url: str
@@ -122,6 +133,7 @@ class Subgraph:
     directive_names: dict[str, str] = field(default_factory=dict)
     # custom directives usable in operations (`directive @x on FIELD`): (locations, repeatable, arguments)
     executable_directives: dict[str, ExecutableDirective] = field(default_factory=dict)
+    composed_directives: dict[str, ComposedDirective] = field(default_factory=dict)
 
     def object_like(self, name: str) -> TypeDef | None:
         t = self.types.get(name)

@@ -236,6 +236,14 @@ def print_supergraph(supergraph: Supergraph) -> str:
         links.append("@link(" + ", ".join(args) + ")")
         directives.append(definition.format(name=local))
         types.extend(extra_types)
+    imports_by_url: dict[str, list[str]] = {}
+    for composed in supergraph.composed_directives:
+        imported = (f'"@{composed.name}"' if composed.name == composed.original
+                    else f'{{name: "@{composed.original}", as: "@{composed.name}"}}')
+        imports_by_url.setdefault(composed.url, []).append(imported)
+        directives.append(composed.definition)
+    for url, imports in imports_by_url.items():
+        links.append(f"@link(url: {_string(url)}, import: [{', '.join(imports)}])")
     graphs = "enum join__Graph {\n" + "\n".join(
         f"  {g.enum_name} @join__graph(name: {_string(g.name)}, url: {_string(g.url)})" for g in supergraph.graphs
     ) + "\n}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphql import GraphQLSyntaxError, parse
+from graphql import GraphQLSyntaxError, parse, print_ast
 from graphql.language import (
     BooleanValueNode,
     DirectiveDefinitionNode,
@@ -20,6 +20,7 @@ from graphql.language import (
     ListValueNode,
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
+    ObjectValueNode,
     ScalarTypeDefinitionNode,
     ScalarTypeExtensionNode,
     SchemaDefinitionNode,
@@ -43,6 +44,7 @@ from .model import (
     UNION,
     AppliedDirective,
     Argument,
+    ComposedDirective,
     EnumValue,
     ExecutableDirective,
     Field,
@@ -125,9 +127,63 @@ class _Reader:
     def rename(self, type_name: str) -> str:
         return self.renames.get(type_name, type_name)
 
+    def read_composed_directives(self, definitions: list) -> None:
+        """@composeDirective(name: "@x"): keep @x (linked from its own spec) in the supergraph."""
+        schema_nodes = [d for d in definitions if isinstance(d, SchemaDefinitionNode | SchemaExtensionNode)]
+        requested: list[str] = []
+        linked: dict[str, tuple[str, str]] = {}  # local name -> (spec url, name in the spec)
+        for node in schema_nodes:
+            for directive in node.directives or ():
+                args = {a.name.value: a.value for a in directive.arguments or ()}
+                if self.canonical(directive) == "composeDirective":
+                    name = args.get("name")
+                    if isinstance(name, StringValueNode):
+                        requested.append(name.value.lstrip("@"))
+                elif directive.name.value == "link":
+                    url = args.get("url")
+                    imports = args.get("import")
+                    if not isinstance(url, StringValueNode) or not isinstance(imports, ListValueNode):
+                        continue
+                    for item in imports.values:
+                        if isinstance(item, StringValueNode) and item.value.startswith("@"):
+                            linked[item.value[1:]] = (url.value, item.value[1:])
+                        elif isinstance(item, ObjectValueNode):
+                            fields = {f.name.value: f.value for f in item.fields}
+                            original, alias = fields.get("name"), fields.get("as", fields.get("name"))
+                            if isinstance(original, StringValueNode) and isinstance(alias, StringValueNode):
+                                linked[alias.value.lstrip("@")] = (url.value, original.value.lstrip("@"))
+        defined = {d.name.value: d for d in definitions if isinstance(d, DirectiveDefinitionNode)}
+        for name in requested:
+            if name not in linked or "specs.apollo.dev/federation/" in linked[name][0]:
+                self.errors.append(CompositionError(
+                    "DIRECTIVE_COMPOSITION_ERROR",
+                    f'Directive "@{name}" in subgraph "{self.name}" cannot be composed because it is not a member '
+                    "of a core feature", subgraph=self.name))
+                continue
+            if name not in defined:
+                self.errors.append(CompositionError(
+                    "DIRECTIVE_COMPOSITION_ERROR",
+                    f'Could not find matching directive definition for argument to @composeDirective "@{name}" in '
+                    f'subgraph "{self.name}".', subgraph=self.name))
+                continue
+            definition = defined[name]
+            self.subgraph.composed_directives[name] = ComposedDirective(
+                name=name,
+                url=linked[name][0],
+                original=linked[name][1],
+                definition=print_ast(definition.__class__(
+                    **{**{k: getattr(definition, k) for k in definition.keys}, "description": None}
+                )),
+                repeatable=definition.repeatable,
+            )
+
     def carried(self, directives: tuple[DirectiveNode, ...] | None) -> list[AppliedDirective]:
         carried = []
         for directive in directives or ():
+            if directive.name.value in self.subgraph.composed_directives:
+                args = {a.name.value: a.value for a in directive.arguments or ()}
+                carried.append(AppliedDirective(directive.name.value, args))
+                continue
             canonical = self.canonical(directive)
             if directive.name.value in ("deprecated", "specifiedBy"):
                 canonical = directive.name.value
@@ -158,6 +214,7 @@ class _Reader:
         self.original_names: set[str] = set()
         self.defined: set[str] = set()
         self.read_roots(definitions)
+        self.read_composed_directives(definitions)
         for node in definitions:
             if isinstance(node, TypeDefinitionNode | TypeExtensionNode):
                 self.read_type(node)
@@ -338,6 +395,8 @@ class _Reader:
             name = node.name.value
             if name in self.link.names or name in BUILT_IN_DIRECTIVES or name == "link":
                 continue
+            if name in self.subgraph.composed_directives:
+                continue
             locations = [loc.value for loc in node.locations if loc.value in EXECUTABLE_LOCATIONS]
             if locations:
                 self.subgraph.executable_directives[name] = ExecutableDirective(
@@ -383,11 +442,6 @@ class _Reader:
 
         for node in definitions:
             if isinstance(node, SchemaDefinitionNode | SchemaExtensionNode):
-                for directive in node.directives or ():
-                    if self.canonical(directive) == "composeDirective":
-                        self.error("UNSUPPORTED_FEATURE",
-                                   "@composeDirective is not supported by Bookshare's composition yet; compose this "
-                                   "subgraph with Apollo's tools and load the supergraph instead.")
                 continue
             if not isinstance(node, TypeDefinitionNode | TypeExtensionNode):
                 continue

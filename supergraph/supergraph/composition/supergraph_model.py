@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from graphql.language import ValueNode
 
-from .model import AppliedDirective
+from .model import AppliedDirective, ComposedDirective
 
 
 @dataclass
@@ -94,3 +94,5 @@ class Supergraph:
     directive_names: dict[str, str]
     # `directive @x(...) on FIELD | ...` definitions common to all subgraphs, already printed
     executable_directives: list[str] = field(default_factory=list)
+    # custom directives kept with @composeDirective
+    composed_directives: list[ComposedDirective] = field(default_factory=list)

@@ -250,8 +250,17 @@ def test_composition_link_with_unknown_import_is_refused():
     assert '"@nope"' in result.errors[0].message
 
 
+def test_composition_compose_directive_needs_a_linked_spec(apollo_compose):
+    link = ('extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@composeDirective"]) '
+            '@composeDirective(name: "@audit")\n')
+    subgraphs = _sources({"a": link + "directive @audit on FIELD_DEFINITION\ntype Query { x: Int @audit }"})
+    result = compose(subgraphs)
+    assert [(e.code, e.subgraph) for e in result.errors] == [("DIRECTIVE_COMPOSITION_ERROR", "a")]
+    assert [e.message for e in result.errors] == apollo_compose(subgraphs)["errors"]
+
+
 def test_composition_refuses_features_it_does_not_implement():
-    """@context/@fromContext, demand control and @composeDirective are refused, never silently dropped."""
+    """@context/@fromContext and demand control are refused, never silently dropped."""
     link = ('extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", '
             'import: ["@key", "@context", "@fromContext", "@cost"])\n')
     result = compose(_sources({"a": link + 'type Query { t: T @cost(weight: 5) } '
