@@ -116,7 +116,9 @@ def _values(record: BookRecord) -> dict[str, Any]:
     }
 
 
-_FTS_INSERT = text("INSERT INTO books_fts (isbn, sort_title, title, authors, subjects) VALUES (:isbn, :st, :t, :a, :s)")
+# The FTS5 rowid is the ISBN-13 as a number (migration 0003): ISBN order, and direct deletes.
+_FTS_INSERT = text("INSERT INTO books_fts (rowid, isbn, sort_title, title, authors, subjects) "
+                   "VALUES (:rowid, :isbn, :st, :t, :a, :s)")
 
 
 async def _index(session: AsyncSession, records: list[BookRecord], *, replace: bool) -> None:
@@ -127,7 +129,7 @@ async def _index(session: AsyncSession, records: list[BookRecord], *, replace: b
         await session.execute(delete(book_subjects).where(book_subjects.c.isbn.in_(isbns)))
         if sqlite:
             for isbn in isbns:
-                await session.execute(text("DELETE FROM books_fts WHERE isbn = :isbn"), {"isbn": isbn})
+                await session.execute(text("DELETE FROM books_fts WHERE rowid = :rowid"), {"rowid": int(isbn)})
     subjects = [{"isbn": r.isbn13, "subject_key": key}
                 for r in records for key in sorted({fold(s)[:100] for s in r.subjects if fold(s)})]
     if subjects:
@@ -136,7 +138,7 @@ async def _index(session: AsyncSession, records: list[BookRecord], *, replace: b
         rows = []
         for r in records:
             cols = _search_columns(r)
-            rows.append({"isbn": r.isbn13, "st": cols["sort_title"], "t": cols["search_title"],
+            rows.append({"rowid": int(r.isbn13), "isbn": r.isbn13, "st": cols["sort_title"], "t": cols["search_title"],
                          "a": cols["search_authors"], "s": cols["search_subjects"]})
         await session.execute(_FTS_INSERT, rows)
 
@@ -269,8 +271,8 @@ def _contains(dialect: str, column: Any, term: str, prefix: bool) -> ColumnEleme
 
 # SQLite: the FTS5 table holds the same folded text and the sort key, so candidates are ranked and paged
 # inside it and only the page's books are read from `books` (a query matching thousands stays fast).
-books_fts = table("books_fts", column("isbn", String), column("sort_title", String), column("title", String),
-                  column("authors", String), column("subjects", String))
+books_fts = table("books_fts", column("rowid", Integer), column("isbn", String), column("sort_title", String),
+                  column("title", String), column("authors", String), column("subjects", String))
 
 # A search made only of stop words ("and the", "of the") matches a large part of any catalogue, and ranking all
 # of it costs more than a search may: only this many books are ranked, the first by ISBN (the same on both
@@ -329,13 +331,22 @@ def _ranked(dialect: str, query: SearchQuery) -> Any:
         indexed = [(t, p) for t, p in words if t not in STOP_WORDS or not p]
         checked = [(t, p) for t, p in words if t in STOP_WORDS and p]
     use_index = bool(indexed or author_terms)
-    if dialect == "sqlite" and use_index:
+    if dialect == "sqlite" and (use_index or bounded):
         cols = (books_fts.c.title, books_fts.c.authors, books_fts.c.subjects)
-        match = text("books_fts MATCH :ftsq").bindparams(ftsq=_fts5_query(indexed, author_terms))
-        score = _score(dialect, terms, *cols)
-        return (select(books_fts.c.isbn, books_fts.c.sort_title, score.label("score")).select_from(books_fts)
-                .where(match, *_side_filters(books_fts.c.isbn, query), *_required(dialect, checked, *cols))
-                .subquery())
+        # A bounded search looks its stop words up too: FTS5 gives matches in rowid (= ISBN) order, so it stops
+        # after the first STOP_WORD_CANDIDATES.
+        match = text("books_fts MATCH :ftsq").bindparams(
+            ftsq=_fts5_query(words if bounded else indexed, author_terms))
+        conditions = [match, *_side_filters(books_fts.c.isbn, query)]
+        if not bounded:
+            conditions += _required(dialect, checked, *cols)
+            score = _score(dialect, terms, *cols)
+            return (select(books_fts.c.isbn, books_fts.c.sort_title, score.label("score")).select_from(books_fts)
+                    .where(*conditions).subquery())
+        found = (select(books_fts.c.isbn, books_fts.c.sort_title, *cols).select_from(books_fts).where(*conditions)
+                 .order_by(books_fts.c.rowid).limit(STOP_WORD_CANDIDATES).subquery())
+        score = _score(dialect, terms, found.c.title, found.c.authors, found.c.subjects)
+        return select(found.c.isbn, found.c.sort_title, score.label("score")).subquery()
     cols = (books.c.search_title, books.c.search_authors, books.c.search_subjects)
     conditions = _side_filters(books.c.isbn, query)
     if query.language is not None:  # on `books` itself, no need to go round through a subquery
@@ -345,11 +356,13 @@ def _ranked(dialect: str, query: SearchQuery) -> Any:
         conditions.append(text("books.search_vector @@ to_tsquery('simple'::regconfig, :tsq)")
                           .bindparams(tsq=_tsquery(indexed, author_terms)))
     conditions += _required(dialect, checked, *cols)
+    if bounded:  # rank only the first matches by ISBN, scoring only those
+        found = (select(books.c.isbn, books.c.sort_title, *cols).where(*conditions).order_by(books.c.isbn)
+                 .limit(STOP_WORD_CANDIDATES).subquery())
+        score = _score(dialect, terms, found.c.search_title, found.c.search_authors, found.c.search_subjects)
+        return select(found.c.isbn, found.c.sort_title, score.label("score")).subquery()
     score = _score(dialect, terms, *cols)
-    ranked = select(books.c.isbn, books.c.sort_title, score.label("score")).where(*conditions)
-    if bounded:
-        ranked = ranked.order_by(books.c.isbn).limit(STOP_WORD_CANDIDATES)
-    return ranked.subquery()
+    return select(books.c.isbn, books.c.sort_title, score.label("score")).where(*conditions).subquery()
 
 
 async def search_books(session: AsyncSession, query: SearchQuery, *, first: int, after: str | None = None,
