@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -122,3 +123,12 @@ def _walk(
         if child.kind in (OBJECT, INTERFACE, UNION):
             _walk(subgraph, child, selection.selection_set, result, include_implementations, allow_arguments, False,
                   external_parent or definition.external)
+
+
+_CONTEXT = re.compile(r"^\s*\$([A-Za-z_][A-Za-z0-9_]*)(.*)$", re.S)
+
+
+def parse_context(field_value: str) -> tuple[str, str] | None:
+    """`@fromContext(field: "$ctx { a b }")` -> ("ctx", " { a b }") (the selection as written)."""
+    match = _CONTEXT.match(field_value)
+    return (match.group(1), match.group(2)) if match else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from graphql.language import StringValueNode
+
 from .merge_base import _CARRIED_ORDER, Hint, MergerBase, _human_list, _OverrideState, _uses, graph_enum_names
 from .merge_fields import FieldMerging
 from .merge_values import ValueMerging
@@ -13,6 +15,7 @@ from .model import (
     OBJECT,
     SCALAR,
     UNION,
+    AppliedDirective,
     Field,
     TypeDef,
 )
@@ -126,6 +129,7 @@ class Merger(FieldMerging, ValueMerging):
         return Supergraph(
             executable_directives=self.merge_executable_directives(),
             composed_directives=[c for c in self.composed.values() if self.is_applied(c.name)],
+            uses_context=any(t.contexts for s in self.subgraphs for t in s.types.values()),
             graphs=[Graph(self.graphs[i], s.name, s.url) for i, s in enumerate(self.subgraphs)],
             types=self.types,
             root_types=roots,
@@ -207,6 +211,11 @@ class Merger(FieldMerging, ValueMerging):
             else:
                 merged.join_types.append(JoinType(graph, is_interface_object=typedef.interface_object))
         merged.directives = self.merge_directives([t.directives for t in sources.values()])
+        for idx, typedef in sources.items():
+            for context in typedef.contexts:  # @context names are made unique per subgraph
+                merged.directives.append(
+                    AppliedDirective("context", {"name": StringValueNode(value=f"{self.names[idx]}__{context}")})
+                )
         if merged.kind == OBJECT:
             self.merge_object(merged, sources)
         elif merged.kind == INTERFACE:

@@ -7,6 +7,7 @@ import re
 
 from graphql.language import ValueNode
 
+from .fieldsets import parse_context
 from .merge_base import Hint, MergerBase, _human_list, _OverrideState, _value_key
 from .model import (
     INTERFACE,
@@ -169,6 +170,7 @@ class FieldMerging(MergerBase):
                     override=f.override if self.subgraphs[idx].fed2 else None,
                     used_overridden=idx in state.used_overridden,
                     override_label=state.labels.get(idx),
+                    context_arguments=self.context_arguments(idx, f),
                 ))
         return dest
 
@@ -202,9 +204,20 @@ class FieldMerging(MergerBase):
                        f'{_human_list(lacking, "subgraph", "subgraphs")} (where "{coordinate}" is @external).',
                        type_name, dest.name, ", ".join(n.strip('"') for n in lacking))
 
+    def context_arguments(self, idx: int, field: Field) -> list[tuple[str, str, str, str]]:
+        """@fromContext arguments as join__field(contextArguments:) entries (context names get the subgraph's)."""
+        found = []
+        for arg in field.args.values():
+            context = parse_context(arg.from_context) if arg.from_context else None
+            if context is not None:
+                found.append((f"{self.names[idx]}__{context[0]}", arg.name, arg.type, context[1]))
+        return found
+
     def needs_join_field(self, parent: str, per: dict[int, Field | None], all_equal: bool,
                          state: _OverrideState) -> bool:
         if not all_equal or state.used_overridden or state.labels:
+            return True
+        if any(f is not None and any(a.from_context for a in f.args.values()) for f in per.values()):
             return True
         for idx, f in per.items():
             if f is not None and idx not in state.unused_overridden:
@@ -224,6 +237,15 @@ class FieldMerging(MergerBase):
         for arg_name in names:
             per = {i: f.args.get(arg_name) for i, f in resolving.items()}
             arg_coordinate = f"{coordinate}({arg_name}:)"
+            if any(a is not None and a.from_context for a in per.values()):
+                # a contextual argument is filled by the gateway, never by clients: not in the supergraph
+                for i, a in per.items():
+                    if a is not None and not a.from_context and a.type.endswith("!") and a.default is None:
+                        self.error("CONTEXTUAL_ARGUMENT_NOT_CONTEXTUAL_IN_ALL_SUBGRAPHS",
+                                   f'Argument "{arg_coordinate}" is contextual in at least one subgraph but in '
+                                   f'"{arg_coordinate}" it does not have @fromContext, is not nullable and has no '
+                                   "default value.", type_name, field_name, self.names[i])
+                continue
             if any(a is None for a in per.values()):
                 required = [f'"{self.names[i]}"' for i, a in per.items()
                             if a is not None and a.type.endswith("!") and a.default is None]

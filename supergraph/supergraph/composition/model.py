@@ -40,6 +40,7 @@ class Argument:
     name: str
     type: str
     default: ValueNode | None = None
+    from_context: str | None = None  # @fromContext(field: "$ctx { selection }")
     description: str | None = None
     directives: list[AppliedDirective] = field(default_factory=list)
 
@@ -87,6 +88,7 @@ class TypeDef:
     values: dict[str, EnumValue] = field(default_factory=dict)
     keys: list[Key] = field(default_factory=list)
     interface_object: bool = False
+    contexts: list[str] = field(default_factory=list)  # @context(name:) set on this type
     has_definition: bool = False  # defined with `type X` (not only `extend type X`)
     has_extension: bool = False
     extends: bool = False  # carries @extends

@@ -94,6 +94,10 @@ def _join_field(join: JoinField) -> str:
         ("override", _string(join.override) if join.override is not None else None),
         ("usedOverridden", "true" if join.used_overridden else None),
         ("overrideLabel", _string(join.override_label) if join.override_label is not None else None),
+        ("contextArguments", "[" + ", ".join(
+            f"{{context: {_string(c)}, name: {_string(n)}, type: {_string(t)}, selection: {_string(s)}}}"
+            for c, n, t, s in join.context_arguments
+        ) + "]" if join.context_arguments else None),
     ])
 
 
@@ -236,6 +240,13 @@ def print_supergraph(supergraph: Supergraph) -> str:
         links.append("@link(" + ", ".join(args) + ")")
         directives.append(definition.format(name=local))
         types.extend(extra_types)
+    if supergraph.uses_context:
+        links.append('@link(url: "https://specs.apollo.dev/context/v0.1", for: SECURITY)')
+        directives.append("directive @context(name: String!) repeatable on INTERFACE | OBJECT | UNION")
+        directives.append(
+            "directive @context__fromContext(field: context__ContextFieldValue) on ARGUMENT_DEFINITION"
+        )
+        types.append("scalar context__ContextFieldValue")
     imports_by_url: dict[str, list[str]] = {}
     for composed in supergraph.composed_directives:
         imported = (f'"@{composed.name}"' if composed.name == composed.original

@@ -61,7 +61,7 @@ FEDERATION_ROOT_FIELDS = {"_service", "_entities"}
 # Directives composition carries into the supergraph.
 CARRIED_DIRECTIVES = ("tag", "inaccessible", "authenticated", "requiresScopes", "policy")
 # Federation features this composition does not implement: refused rather than silently composed wrong
-UNSUPPORTED_DIRECTIVES = {"context", "fromContext", "cost", "listSize"}
+UNSUPPORTED_DIRECTIVES = {"cost", "listSize"}
 # (argument, required) of the federation directives whose arguments are strings
 _STRING_ARGUMENTS = {
     "key": (("fields", True),),
@@ -290,6 +290,10 @@ class _Reader:
                 typedef.extends = True
             elif canonical == "interfaceObject":
                 typedef.interface_object = True
+            elif canonical == "context":
+                context_name = args.get("name")
+                if isinstance(context_name, StringValueNode) and context_name.value not in typedef.contexts:
+                    typedef.contexts.append(context_name.value)
         typedef.directives.extend(self.carried(node.directives))
         if kind in (OBJECT, INTERFACE):
             for interface in getattr(node, "interfaces", None) or ():
@@ -329,12 +333,19 @@ class _Reader:
                 )
 
     def read_argument(self, node: InputValueDefinitionNode) -> Argument:
+        from_context = None
+        for directive in node.directives or ():
+            if self.canonical(directive) == "fromContext":
+                value = next((a.value for a in directive.arguments or () if a.name.value == "field"), None)
+                if isinstance(value, StringValueNode):
+                    from_context = value.value
         return Argument(
             name=node.name.value,
             type=print_type(node.type, self.rename),
             default=node.default_value,
             description=node.description.value if node.description else None,
             directives=self.carried(node.directives),
+            from_context=from_context,
         )
 
     def read_input_field(self, node: InputValueDefinitionNode) -> Field:

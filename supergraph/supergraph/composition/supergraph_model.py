@@ -21,6 +21,8 @@ class JoinType:
 @dataclass
 class JoinField:
     graph: str | None = None
+    # @fromContext arguments: (context, name, type, selection)
+    context_arguments: list[tuple[str, str, str, str]] = field(default_factory=list)
     requires: str | None = None
     provides: str | None = None
     type: str | None = None
@@ -96,3 +98,4 @@ class Supergraph:
     executable_directives: list[str] = field(default_factory=list)
     # custom directives kept with @composeDirective
     composed_directives: list[ComposedDirective] = field(default_factory=list)
+    uses_context: bool = False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .fieldsets import resolve_field_set
+from .fieldsets import parse_context, resolve_field_set
 from .model import INTERFACE, OBJECT, Subgraph
 from .typerefs import named_type
 
@@ -28,6 +28,14 @@ def used_fields(subgraph: Subgraph) -> set[tuple[str, str]]:
                 target = types.get(named_type(field.type))
                 if target is not None and target.kind in (OBJECT, INTERFACE):
                     add(resolve_field_set(subgraph, target, field.provides, include_implementations=True).fields)
+        for field in typedef.fields.values():
+            for arg in field.args.values():
+                context = parse_context(arg.from_context) if arg.from_context else None
+                if context is None:
+                    continue
+                for context_type in types.values():
+                    if context[0] in context_type.contexts and context[1].strip():
+                        add(resolve_field_set(subgraph, context_type, context[1], include_implementations=True).fields)
         if typedef.kind == INTERFACE:
             for implementation in subgraph.implementations(typedef.name):
                 for name in typedef.fields:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .errors import CompositionError
-from .fieldsets import resolve_field_set
+from .fieldsets import parse_context, resolve_field_set
 from .model import INTERFACE, OBJECT, UNION, Subgraph
 from .typerefs import named_type
 from .usage import used_fields
@@ -100,6 +100,17 @@ def validate_subgraph(subgraph: Subgraph) -> list[CompositionError]:
                             typedef.name,
                             field.name,
                         )
+    contexts = {c for t in types.values() for c in t.contexts}
+    for typedef in types.values():
+        for field in typedef.fields.values():
+            for arg in field.args.values():
+                if arg.from_context is None:
+                    continue
+                context = parse_context(arg.from_context)
+                if context is None or context[0] not in contexts:
+                    error("CONTEXT_NOT_SET",
+                          f'Context "{context[0] if context else arg.from_context}" is used at location '
+                          f'"{typedef.name}.{field.name}({arg.name}:)" but is never set.', typedef.name, field.name)
     if subgraph.fed2:
         used = used_fields(subgraph)
         for typedef in types.values():

@@ -149,6 +149,10 @@ CASES = [
       "b": FED2 + "interface Node { id: ID! } type Person implements Node { id: ID! } "
                   "type Query { node(id: ID!): Node @shareable }"},
      "SHAREABLE_HAS_MISMATCHED_RUNTIME_TYPES", "a", "Query", "node"),
+    ("fromContext naming a context no type sets",
+     {"a": FED2.replace("v2.3", "v2.8").replace('"@tag"', '"@tag", "@context", "@fromContext"')
+      + 'type Query { t: T } type T @key(fields: "id") { id: ID! v(x: Int @fromContext(field: "$nope { id }")): Int }'},
+     "CONTEXT_NOT_SET", "a", "T", "v"),
     ("external with a different type",
      {"a": FED2 + 'type Query { t: T } type T @key(fields: "id") { id: ID! w: Int }',
       "b": FED2 + 'type T @key(fields: "id") { id: ID! w: String @external x: Int @requires(fields: "w") }'},
@@ -260,12 +264,12 @@ def test_composition_compose_directive_needs_a_linked_spec(apollo_compose):
 
 
 def test_composition_refuses_features_it_does_not_implement():
-    """@context/@fromContext and demand control are refused, never silently dropped."""
+    """Demand control (@cost, @listSize) is refused, never silently dropped."""
     link = ('extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", '
-            'import: ["@key", "@context", "@fromContext", "@cost"])\n')
-    result = compose(_sources({"a": link + 'type Query { t: T @cost(weight: 5) } '
-                                           'type T @key(fields: "id") @context(name: "c") { id: ID! }'}))
+            'import: ["@key", "@cost", "@listSize"])\n')
+    result = compose(_sources({"a": link + 'type Query { t: T @cost(weight: 5) } type T @key(fields: "id") '
+                                           "{ id: ID! list: [Int] @listSize(assumedSize: 3) }"}))
     assert result.supergraph_sdl is None
     assert sorted((e.code, e.type, e.field) for e in result.errors) == [
-        ("UNSUPPORTED_FEATURE", "Query", "t"), ("UNSUPPORTED_FEATURE", "T", None)
+        ("UNSUPPORTED_FEATURE", "Query", "t"), ("UNSUPPORTED_FEATURE", "T", "list")
     ]
