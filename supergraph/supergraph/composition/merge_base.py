@@ -6,8 +6,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from graphql.language import ListValueNode, ValueNode
+from graphql.language import ValueNode
 
+from .access_control import dnf_conjunction, from_dnf, to_dnf
 from .errors import CompositionError
 from .model import (
     ENUM,
@@ -175,16 +176,12 @@ class MergerBase:
                         merged.append(application)
             elif name in ("requiresScopes", "policy"):
                 argument = "scopes" if name == "requiresScopes" else "policies"
-                alternatives: list[ValueNode] = []
-                keys: set[str] = set()
-                for application in applications:
-                    value = application.args.get(argument)
-                    for alternative in value.values if isinstance(value, ListValueNode) else ():
-                        key = print_value(alternative)
-                        if key not in keys:
-                            keys.add(key)
-                            alternatives.append(alternative)
-                merged.append(AppliedDirective(name, {argument: ListValueNode(values=tuple(alternatives))}))
+                distinct = {print_value(a.args[argument]): a for a in applications if argument in a.args}
+                if len(distinct) <= 1:
+                    merged.append(applications[0])
+                else:  # every subgraph's requirement must hold
+                    conjunction = dnf_conjunction([to_dnf(a.args[argument]) for a in distinct.values()])
+                    merged.append(AppliedDirective(name, {argument: from_dnf(conjunction)}))
             elif name in self.composed and self.composed[name].repeatable:
                 distinct: set[tuple] = set()
                 for application in applications:

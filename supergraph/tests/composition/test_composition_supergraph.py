@@ -116,3 +116,19 @@ def test_composition_strips_federation_machinery():
     assert result.supergraph_sdl is not None
     for machinery in ("_Any", "_Service", "_Entity", "_service", "_entities", "federation__"):
         assert machinery not in result.supergraph_sdl
+
+
+def test_composition_scopes_from_several_subgraphs_must_all_hold():
+    """Each subgraph's @requiresScopes must be satisfied: they combine by conjunction, never by union."""
+    link = ('extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", '
+            'import: ["@shareable", "@requiresScopes"])\n')
+    result = compose([
+        SubgraphSource("a", "http://a/graphql",
+                       link + 'type Query { t: Int @shareable @requiresScopes(scopes: [["a", "b"], ["c"]]) }'),
+        SubgraphSource("b", "http://b/graphql",
+                       link + 'type Query { t: Int @shareable @requiresScopes(scopes: [["d"], ["a"]]) }'),
+    ])
+    assert result.supergraph_sdl is not None
+    assert _field_line(result.supergraph_sdl, "Query", "t") == (
+        't: Int @requiresScopes(scopes: [["a", "b"], ["a", "c"], ["c", "d"]])'
+    )
