@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from graphql.language import ValueNode
+from graphql.language import BooleanValueNode, IntValueNode, ListValueNode, StringValueNode, ValueNode
 
 from .access_control import dnf_conjunction, from_dnf, to_dnf
 from .errors import CompositionError
@@ -27,7 +27,7 @@ from .usage import used_fields
 from .values import print_value
 
 # Directives composition carries into the supergraph, and the built-in ones kept on elements
-_CARRIED_ORDER = ("inaccessible", "tag", "authenticated", "requiresScopes", "policy")
+_CARRIED_ORDER = ("inaccessible", "tag", "authenticated", "requiresScopes", "policy", "cost", "listSize")
 _BUILT_IN_KEPT = ("deprecated", "specifiedBy")
 
 @dataclass
@@ -89,6 +89,34 @@ def _join(parts: list[str], sep: str = " and ", first_sep: str | None = None) ->
     if len(parts) == 2:
         return parts[0] + (first_sep or sep) + parts[1]
     return parts[0] + (first_sep or sep) + sep.join(parts[1:-1]) + sep + parts[-1]
+
+def _merge_demand_control(name: str, applications: list[AppliedDirective]) -> AppliedDirective:
+    """@cost keeps the highest weight; @listSize the largest size, all slicing arguments and sized fields."""
+    distinct = {tuple(sorted((k, print_value(v)) for k, v in a.args.items())): a for a in applications}
+    if len(distinct) == 1:
+        return applications[0]
+    if name == "cost":
+        weights = [int(v.value) for a in applications if isinstance(v := a.args.get("weight"), IntValueNode)]
+        return AppliedDirective(name, {"weight": IntValueNode(value=str(max(weights)))})
+    args: dict[str, ValueNode] = {}
+    sizes = [int(v.value) for a in applications if isinstance(v := a.args.get("assumedSize"), IntValueNode)]
+    if sizes:
+        args["assumedSize"] = IntValueNode(value=str(max(sizes)))
+    for list_argument in ("slicingArguments", "sizedFields"):
+        names: list[str] = []
+        for a in applications:
+            value = a.args.get(list_argument)
+            for item in value.values if isinstance(value, ListValueNode) else ():
+                if isinstance(item, StringValueNode) and item.value not in names:
+                    names.append(item.value)
+        if any(list_argument in a.args for a in applications):
+            args[list_argument] = ListValueNode(values=tuple(StringValueNode(value=n) for n in names))
+    flags = [v.value for a in applications
+             if isinstance(v := a.args.get("requireOneSlicingArgument"), BooleanValueNode)]
+    if flags:
+        args["requireOneSlicingArgument"] = BooleanValueNode(value=all(flags))
+    return AppliedDirective(name, args)
+
 
 class MergerBase:
     def __init__(self, subgraphs: list[Subgraph]) -> None:
@@ -182,6 +210,8 @@ class MergerBase:
                 else:  # every subgraph's requirement must hold
                     conjunction = dnf_conjunction([to_dnf(a.args[argument]) for a in distinct.values()])
                     merged.append(AppliedDirective(name, {argument: from_dnf(conjunction)}))
+            elif name in ("cost", "listSize"):
+                merged.append(_merge_demand_control(name, applications))
             elif name in self.composed and self.composed[name].repeatable:
                 distinct: set[tuple] = set()
                 for application in applications:

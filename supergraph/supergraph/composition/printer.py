@@ -247,6 +247,14 @@ def print_supergraph(supergraph: Supergraph) -> str:
             "directive @context__fromContext(field: context__ContextFieldValue) on ARGUMENT_DEFINITION"
         )
         types.append("scalar context__ContextFieldValue")
+    if "cost" in names or "listSize" in names:
+        list_size = names.get("listSize", "cost__listSize")
+        imported = f', import: ["@{list_size}"]' if "listSize" in names else ""
+        links.append(f'@link(url: "https://specs.apollo.dev/cost/v0.1"{imported})')
+        directives.append(f"directive @{names.get('cost', 'cost')}(weight: Int!) on ARGUMENT_DEFINITION | ENUM | "
+                          "FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR")
+        directives.append(f"directive @{list_size}(assumedSize: Int, slicingArguments: [String!], sizedFields: "
+                          "[String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION")
     imports_by_url: dict[str, list[str]] = {}
     for composed in supergraph.composed_directives:
         imported = (f'"@{composed.name}"' if composed.name == composed.original

@@ -59,9 +59,8 @@ ROOT_NAMES = {"query": "Query", "mutation": "Mutation", "subscription": "Subscri
 FEDERATION_TYPES = {"_Any", "_Entity", "_Service", "_FieldSet", "_Entities"}
 FEDERATION_ROOT_FIELDS = {"_service", "_entities"}
 # Directives composition carries into the supergraph.
-CARRIED_DIRECTIVES = ("tag", "inaccessible", "authenticated", "requiresScopes", "policy")
+CARRIED_DIRECTIVES = ("tag", "inaccessible", "authenticated", "requiresScopes", "policy", "cost", "listSize")
 # Federation features this composition does not implement: refused rather than silently composed wrong
-UNSUPPORTED_DIRECTIVES = {"cost", "listSize"}
 # (argument, required) of the federation directives whose arguments are strings
 _STRING_ARGUMENTS = {
     "key": (("fields", True),),
@@ -430,12 +429,6 @@ class _Reader:
                     self.error("INVALID_GRAPHQL", f'Unknown directive "@{name}" on {where}.', type_name, field)
                     continue
                 canonical = self.canonical(directive)
-                if canonical in UNSUPPORTED_DIRECTIVES:
-                    where = f'"{type_name}.{field}"' if field else f'"{type_name}"'
-                    self.error("UNSUPPORTED_FEATURE",
-                               f"@{canonical} (on {where}) is not supported by Bookshare's composition yet; compose "
-                               "this subgraph with Apollo's tools and load the supergraph instead.", type_name, field)
-                    continue
                 args = {a.name.value: a.value for a in directive.arguments or ()}
                 for arg_name, required in _STRING_ARGUMENTS.get(canonical or "", ()):
                     value = args.get(arg_name)

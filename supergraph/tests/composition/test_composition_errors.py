@@ -261,15 +261,3 @@ def test_composition_compose_directive_needs_a_linked_spec(apollo_compose):
     result = compose(subgraphs)
     assert [(e.code, e.subgraph) for e in result.errors] == [("DIRECTIVE_COMPOSITION_ERROR", "a")]
     assert [e.message for e in result.errors] == apollo_compose(subgraphs)["errors"]
-
-
-def test_composition_refuses_features_it_does_not_implement():
-    """Demand control (@cost, @listSize) is refused, never silently dropped."""
-    link = ('extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", '
-            'import: ["@key", "@cost", "@listSize"])\n')
-    result = compose(_sources({"a": link + 'type Query { t: T @cost(weight: 5) } type T @key(fields: "id") '
-                                           "{ id: ID! list: [Int] @listSize(assumedSize: 3) }"}))
-    assert result.supergraph_sdl is None
-    assert sorted((e.code, e.type, e.field) for e in result.errors) == [
-        ("UNSUPPORTED_FEATURE", "Query", "t"), ("UNSUPPORTED_FEATURE", "T", "list")
-    ]
