@@ -25,7 +25,7 @@ import threading
 import time
 import uuid
 
-from sqlalchemy import Column, Integer, MetaData, String, Table
+from sqlalchemy import Column, Integer, MetaData, String, Table, bindparam
 from sqlalchemy.dialects import postgresql
 
 from bookshare_common.db import Database
@@ -39,23 +39,14 @@ add_platform_tables(metadata)
 replica = Table("replica", metadata, Column("id", String(64), primary_key=True), Column("version", Integer))
 
 
-class TimedConsumer(Consumer):
-    """Notes when each event's transaction has committed on the consumer side."""
-
-    def __init__(self, *args, applied: dict[str, float], **kwargs) -> None:  # noqa: ANN002, ANN003
-        super().__init__(*args, **kwargs)
-        self.applied = applied
-
-    async def _apply(self, envelope, handler) -> None:  # noqa: ANN001
-        await super()._apply(envelope, handler)
-        self.applied.setdefault(envelope.data["id"], time.time())
+_upsert = postgresql.insert(replica).values(id=bindparam("id"), version=bindparam("version"))
+APPLY = _upsert.on_conflict_do_update(index_elements=["id"], set_={"version": _upsert.excluded.version},
+                                      where=replica.c.version < _upsert.excluded.version)
 
 
 async def apply_user(session, event: Envelope) -> None:  # noqa: ANN001
-    stmt = postgresql.insert(replica).values(id=event.data["id"], version=event.data["version"])
-    newer = replica.c.version < event.data["version"]
-    await session.execute(
-        stmt.on_conflict_do_update(index_elements=["id"], set_={"version": event.data["version"]}, where=newer))
+    """The replica update a consuming service makes: newer versions only."""
+    await session.execute(APPLY, {"id": event.data["id"], "version": event.data["version"]})
 
 
 # ------------------------------------------------------------------ the producing service
@@ -108,7 +99,11 @@ async def _consume(url: str, namespace: str, out: mp.Queue, stop: mp.Event) -> N
     transport = RabbitTransport(AMQP_URL, namespace=namespace)
     await transport.connect()
     applied: dict[str, float] = {}
-    consumer = TimedConsumer(SERVICE, db, transport, {"auth_user_add": apply_user}, applied=applied, prefetch=256)
+
+    def note(event: Envelope) -> None:  # called once the event's transaction has committed
+        applied.setdefault(event.data["id"], time.time())
+
+    consumer = Consumer(SERVICE, db, transport, {"auth_user_add": apply_user}, prefetch=256, on_applied=note)
     await consumer.start()
     out.put({})  # ready: the queue is declared and bound
     try:

@@ -292,3 +292,13 @@ async def test_events_that_arrive_together_share_a_commit_and_a_bad_one_spoils_n
     if broker.kind == "rabbitmq":
         # Delivered together (prefetch 100), the 41 events took far fewer commits than one each.
         assert len(commits) < len(good)
+
+
+async def test_a_batch_records_each_event_once_and_knows_which_were_new(db: Database) -> None:
+    from bookshare_common.events.consumer import record_many_in_inbox
+
+    seen, fresh, again = user_event(), user_event(), user_event()
+    async with db.transaction() as session:
+        assert await record_many_in_inbox(session, [seen]) == {seen.id}
+    async with db.transaction() as session:
+        assert await record_many_in_inbox(session, [seen, fresh, again, again]) == {fresh.id, again.id}

@@ -36,6 +36,17 @@ async def record_in_inbox(session: AsyncSession, envelope: Envelope) -> bool:
     return result.rowcount == 1
 
 
+_RECORD_MANY = {name: statement.returning(inbox.c.event_id) for name, statement in _RECORD.items()}
+
+
+async def record_many_in_inbox(session: AsyncSession, envelopes: list[Envelope]) -> set[str]:
+    """Record a batch's event ids in one round trip; answers the ids that were not there before."""
+    statement = _RECORD_MANY["postgresql" if session.bind.dialect.name == "postgresql" else "sqlite"]
+    now = datetime.now(UTC)
+    rows = [{"event_id": e.id, "event": e.event, "source": e.source, "received_at": now} for e in envelopes]
+    return set((await session.execute(statement, rows)).scalars())
+
+
 class Consumer:
     """Applies each event once, in a transaction that also records it in the inbox, and acknowledges it
     only after that commit.
@@ -47,7 +58,8 @@ class Consumer:
     """
 
     def __init__(self, service: str, db: Database, transport: Transport, handlers: Mapping[str, Handler], *,
-                 max_attempts: int = 5, retry_delay: float = 0.2, prefetch: int = 32, max_batch: int = 100) -> None:
+                 max_attempts: int = 5, retry_delay: float = 0.2, prefetch: int = 32, max_batch: int = 100,
+                 on_applied: Callable[[Envelope], None] | None = None) -> None:
         self.service = service
         self._db = db
         self._transport = transport
@@ -59,6 +71,7 @@ class Consumer:
         self._max_batch = max_batch
         self._waiting: list[tuple[Envelope, Handler, asyncio.Future[bool]]] = []
         self._flushing = False
+        self._on_applied = on_applied  # told of each event once its transaction has committed (metrics)
 
     async def start(self) -> None:
         if self._handlers:
@@ -123,10 +136,15 @@ class Consumer:
                     continue
                 try:
                     async with self._db.transaction() as session:
+                        fresh = await record_many_in_inbox(session, [envelope for envelope, *_ in batch])
                         for envelope, handler, _ in batch:
-                            if await record_in_inbox(session, envelope):
+                            if envelope.id in fresh:
+                                fresh.discard(envelope.id)  # the same event twice in one batch: once
                                 await handler(session, envelope)
                     ok = True
+                    if self._on_applied is not None:
+                        for envelope, *_ in batch:
+                            self._on_applied(envelope)
                 except Exception as exc:  # noqa: BLE001 - every event of the batch is retried on its own
                     log.info("batch failed, applying its events one by one", service=self.service,
                              size=len(batch), error=f"{type(exc).__name__}: {exc}")
@@ -148,3 +166,5 @@ class Consumer:
             else:
                 log.info("duplicate event ignored", service=self.service, event_name=envelope.event,
                          event_id=envelope.id)
+        if self._on_applied is not None:
+            self._on_applied(envelope)
