@@ -453,9 +453,12 @@ class EdgeApp:
             errors: list[dict[str, Any]] = []
             data = complete(filtered, None, errors, payload.get("variables"))
             return 200, (), ({"errors": errors, "data": data} if errors else {"data": data}), label
+        # Without an authorization rewrite only top-level keys of the body are replaced below, so a shared
+        # (deduplicated) answer can be used as it is, without a private deep copy.
         result = await state.gateway.execute(filtered.query if filtered is not None else query,
                                              payload.get("variables"), operation_name,
-                                             headers=context.subgraph_headers, explain=context.explain)
+                                             headers=context.subgraph_headers, explain=context.explain,
+                                             read_only=filtered is None)
         body = result.body
         if filtered is not None and result.status == 200 and "data" in body:
             errors = list(body.get("errors") or ())
