@@ -3,10 +3,9 @@
 import json
 
 import pytest
+from supergraph_fixtures.bench import WORKLOAD as BENCH
 from supergraph_fixtures.bench import subgraphs as bench
-from supergraph_testkit import FIXTURES, ask, running
-
-BENCH = FIXTURES / "bench"
+from supergraph_testkit import ask, running
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 import pytest
 from graphql import print_schema
+from supergraph_fixtures.bench import WORKLOAD
 from supergraph_testkit import FIXTURES
 
 from supergraph.api_schema import build_api_schema
@@ -35,7 +36,7 @@ def test_fixture_supergraphs_load(name):
 
 
 def test_benchmark_supergraph_fields_and_requires():
-    sg = load_supergraph((FIXTURES / "bench" / "supergraph.graphql").read_text())
+    sg = load_supergraph((WORKLOAD / "supergraph.graphql").read_text())
     estimate = sg.field_in_graph("Product", "shippingEstimate", "INVENTORY")
     assert estimate is not None and estimate.requires is not None
     assert not sg.resolves_locally("Product", "price", "INVENTORY")  # external there

@@ -8,12 +8,10 @@ reviews from reviews (@provides username).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from supergraph.testing import FixtureSubgraph
-
-HERE = Path(__file__).parent
+from supergraph_fixtures.bench import WORKLOAD
 
 ACCOUNTS = """
 type Query { me: User users: [User] user(id: ID!): User }
@@ -37,7 +35,7 @@ type Product @key(fields: "upc") { upc: String! reviews: [Review] }
 
 
 def read_data() -> dict[str, Any]:
-    expected = json.loads((HERE / "expected-response.json").read_text())
+    expected = json.loads((WORKLOAD / "expected-response.json").read_text())
     users: dict[str, dict[str, Any]] = {}
     products: dict[str, dict[str, Any]] = {}
     reviews: dict[str, dict[str, Any]] = {}
