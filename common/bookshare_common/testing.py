@@ -13,6 +13,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from bookshare_common.credential import (
     generate_private_key_pem,
     public_key_pem,
 )
+from bookshare_common.events import Consumer, Envelope
 
 POSTGRES_URL = os.environ.get("BOOKSHARE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 AMQP_URL = os.environ.get("BOOKSHARE_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
@@ -157,3 +159,36 @@ async def service_client(spec: Any, *, database_url: str, data_dir: Path, keys: 
             yield client
         finally:
             await client.http.aclose()
+
+
+@dataclass
+class RecordedDelivery:
+    """A broker delivery that remembers whether the consumer acknowledged or dead-lettered it."""
+
+    body: bytes
+    message_id: str | None
+    redelivered: bool = False
+    outcome: list[str] = field(default_factory=list)
+
+    async def ack(self) -> None:
+        self.outcome.append("ack")
+
+    async def dead_letter(self, reason: str) -> None:
+        self.outcome.append(f"dead-letter: {reason}")
+
+
+async def deliver(client: ServiceClient, envelope: Envelope) -> None:
+    """Hand one message to the running service's consumer exactly as the broker would; check it was acked."""
+    spec = client.ctx.spec
+    consumer = Consumer(spec.name, client.ctx.db, client.ctx.transport, spec.handlers)
+    delivery = RecordedDelivery(envelope.to_json(), envelope.id)
+    await consumer.on_message(delivery)
+    assert delivery.outcome == ["ack"], delivery.outcome
+
+
+def user_event(event: str, user_id: str, version: int, username: str | None = None) -> Envelope:
+    """An auth user event (add, update or delete) as auth would publish it."""
+    data: dict[str, object] = {"id": user_id, "version": version}
+    if username is not None or event != "auth_user_delete":
+        data["username"] = username or f"user-{user_id}"
+    return Envelope(event=event, data=data, source="auth")
